@@ -1,0 +1,59 @@
+"""Pure helpers behind the page's controls: the learning-rate grid, slider ranges, number text."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+LR_MIN, LR_MAX = 1e-6, 10.0
+MAX_PAGE_STEPS = 5_000  # keeps a run under ~50 ms and its table readable; the core allows 100,000
+
+
+def learning_rate_grid(low: float = LR_MIN, high: float = LR_MAX) -> tuple[float, ...]:
+    """Rates with two significant digits (1.0, 1.1, …, 9.9 per decade): a log-scaled control.
+
+    One arrow-key press moves α by 1–10 %, fine enough to land between 1/λ_max and 2/λ_max.
+    """
+    values = []
+    for exponent in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
+        for mantissa in range(10, 100):
+            value = float(f"{mantissa / 10}e{exponent}")
+            if low <= value <= high:
+                values.append(value)
+    return tuple(values)
+
+
+LR_GRID = learning_rate_grid()
+
+
+def nearest_rate(lr: float, grid: tuple[float, ...] = LR_GRID) -> float:
+    """The grid value closest to lr on a log scale (clamped to the grid's ends)."""
+    if not math.isfinite(lr) or lr <= 0:
+        return grid[0]
+    logs = np.log10(grid)
+    return grid[int(np.argmin(np.abs(logs - math.log10(lr))))]
+
+
+def format_rate(lr: float) -> str:
+    return f"{lr:.2g}" if 1e-3 <= lr < 100 else f"{lr:.1e}".replace("e-0", "e-").replace("e+0", "e")
+
+
+def slider_range(low: float, high: float, steps: int = 200) -> tuple[float, float, float]:
+    """A round (min, max, step) covering [low, high], with about `steps` positions."""
+    span = max(high - low, 1e-12)
+    step = 10 ** math.floor(math.log10(span / steps))
+    for factor in (1, 2, 5):
+        if span / (factor * step) <= steps:
+            step *= factor
+            break
+    lo = math.floor(low / step) * step
+    hi = math.ceil(high / step) * step
+    return round(lo, 12), round(hi, 12), step
+
+
+def fmt(value: float, digits: int = 4) -> str:
+    """A number for the screen: never 'nan' or 'inf', which the page must not show."""
+    if not math.isfinite(value):
+        return "—"
+    return f"{value:.{digits}g}"

@@ -1,0 +1,642 @@
+"""Datasets for the learning-rate experiments: built-in CSVs, uploaded CSVs and synthetic lines.
+
+Everything here returns a :class:`Dataset`: two read-only float64 columns ``x`` and ``y`` plus the
+metadata a page needs to label axes and explain what happened while loading.
+
+Uploaded files are untrusted, so :func:`read_csv` is defensive:
+
+* files larger than ``MAX_CSV_BYTES`` (5 MB) or with more than ``MAX_ROWS`` (100 000) data rows
+  are refused, so one upload cannot stall the app;
+* text is decoded as UTF-8 (with or without BOM, or UTF-16 with BOM), else as Windows-1252 /
+  latin-1, but only if the bytes look like text: images, archives and PDFs are refused;
+* the delimiter (``,``, ``;`` or tab) is detected from the first lines; with ``;`` or tab a comma
+  inside a number is a decimal comma, as in European spreadsheets (``1,5;2,7`` is 1.5 and 2.7);
+* rows with a missing or non-finite x or y are dropped, counted and reported in ``notes``;
+* x and y must be two different columns (fitting a column against itself teaches nothing).
+
+Every problem with the data raises :class:`DataError`, whose message says what is wrong and how
+to fix it, so a page can show it to the student as it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import numbers
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DEFAULT_DATASET",
+    "MAX_CSV_BYTES",
+    "MAX_ROWS",
+    "DataError",
+    "Dataset",
+    "DatasetInfo",
+    "list_datasets",
+    "load_dataset",
+    "make_linear",
+    "read_csv",
+]
+
+MAX_CSV_BYTES = 5_000_000
+MAX_ROWS = 100_000
+DEFAULT_DATASET = "cars"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+CsvSource = str | Path | bytes | bytearray | memoryview | BinaryIO
+
+_DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+_SNIFF_LINES = 50
+# Cells that mean "no value" in common exports (R, Excel, databases); compared case-insensitively.
+_MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "#n/a", "-"})
+# Signatures of files students upload by mistake instead of a CSV.
+_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (an .xlsx workbook is one)",
+    b"\xd0\xcf\x11\xe0": "an old Excel/Office document",
+    b"\x1f\x8b": "a gzip archive",
+}
+# Each column parsed to floats (NaN where missing), with its first non-number cell, if any.
+_Parsed = dict[str, tuple[np.ndarray, str | None]]
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v") + b"\x7f"
+
+
+class DataError(ValueError):
+    """A dataset cannot be used; the message says what is wrong and how to fix it."""
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Paired observations (x, y) ready for fitting ŷ = θ₀ + θ₁x.
+
+    ``x`` and ``y`` are read-only float64 copies, so a cached dataset cannot be changed by
+    accident. Equality is identity (arrays have no single truth value): compare the arrays with
+    ``np.array_equal``.
+    """
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    x_name: str
+    y_name: str
+    x_unit: str = ""
+    y_unit: str = ""
+    description: str = ""
+    source: str = ""
+    columns: tuple[str, ...] = ()
+    dropped_rows: int = 0
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Enforce the invariants here so every Dataset, however built, is safe to share.
+        x, y = _frozen_column(self.x, "x"), _frozen_column(self.y, "y")
+        if x.shape != y.shape:
+            raise DataError(
+                f"x has {x.size} values but y has {y.size}; give one y value for every x value."
+            )
+        if self.x_name == self.y_name:
+            raise DataError(f"x and y are both {self.x_name!r}; choose two different columns.")
+        object.__setattr__(self, "x", x)
+        object.__setattr__(self, "y", y)
+        object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "notes", tuple(self.notes))
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # pickle and deepcopy (e.g. st.cache_data) skip __post_init__ and unfreeze the arrays.
+        self.__dict__.update(state)
+        self.__post_init__()
+
+    @property
+    def n(self) -> int:
+        return int(self.x.size)
+
+    @property
+    def x_label(self) -> str:
+        return _label(self.x_name, self.x_unit)
+
+    @property
+    def y_label(self) -> str:
+        return _label(self.y_name, self.y_unit)
+
+    @property
+    def x_is_constant(self) -> bool:
+        # Zero variance in x makes the slope unidentifiable (a singular Hessian).
+        return self.n < 2 or bool(self.x.min() == self.x.max())
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({self.x_name: self.x.copy(), self.y_name: self.y.copy()})
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """A catalogue entry for a built-in dataset: what it is and which columns to plot."""
+
+    name: str
+    title: str
+    description: str
+    x: str
+    y: str
+    x_unit: str
+    y_unit: str
+    source: str
+
+
+# Units of every numeric column in the built-in files, so any choice of x and y gets labels.
+_UNITS: dict[str, dict[str, str]] = {
+    "cars": {"speed": "mph", "dist": "ft"},
+    "women": {"height": "in", "weight": "lb"},
+    "faithful": {"waiting": "min", "eruptions": "min"},
+    "trees": {"Girth": "in", "Height": "ft", "Volume": "ft³"},
+    "penguins": {"flipper_len": "mm", "body_mass": "g", "bill_len": "mm", "bill_dep": "mm"},
+    "pressure": {"temperature": "°C", "pressure": "mm Hg"},
+}
+_RDATASETS = "via the Rdatasets collection (R's datasets)"
+
+
+def _info(name: str, title: str, description: str, x: str, y: str, source: str) -> DatasetInfo:
+    units = _UNITS[name]
+    return DatasetInfo(name, title, description, x, y, units[x], units[y], source)
+
+
+# Teaching order: a small clean line first, the curved one last.
+_CATALOGUE: tuple[DatasetInfo, ...] = (
+    _info(
+        "cars",
+        "Stopping distances of cars",
+        "Speed of 50 cars in the 1920s and the distance they needed to stop.",
+        "speed",
+        "dist",
+        "Ezekiel, M. (1930) Methods of Correlation Analysis. Wiley; "
+        f"via McNeil (1977) Interactive Data Analysis; {_RDATASETS}.",
+    ),
+    _info(
+        "women",
+        "Height and weight of women",
+        "Average weight of American women aged 30–39 for 15 heights. "
+        "Almost a perfect straight line.",
+        "height",
+        "weight",
+        f"The World Almanac and Book of Facts, 1975; via McNeil (1977); {_RDATASETS}.",
+    ),
+    _info(
+        "faithful",
+        "Old Faithful geyser",
+        "272 eruptions of the Old Faithful geyser in Yellowstone: "
+        "the waiting time between eruptions and how long each eruption lasted.",
+        "waiting",
+        "eruptions",
+        f"Härdle, W. (1991) Smoothing Techniques with Implementation in S. Springer; {_RDATASETS}.",
+    ),
+    _info(
+        "trees",
+        "Black cherry trees",
+        "Diameter (called Girth in the file), height and timber volume of 31 felled "
+        "black cherry trees. Thicker trees give more wood.",
+        "Girth",
+        "Volume",
+        "Meyer, H. A. (1953) Forest Mensuration; Ryan, Joiner & Ryan (1976) "
+        f"Minitab Student Handbook; {_RDATASETS}.",
+    ),
+    _info(
+        "penguins",
+        "Palmer penguins",
+        "Flipper length and body mass of 344 penguins of three species near Palmer Station, "
+        "Antarctica. Two penguins have no measurements.",
+        "flipper_len",
+        "body_mass",
+        "Gorman, Williams & Fraser (2014) PLoS ONE 9(3): e90081; Palmer Station LTER "
+        f"(palmerpenguins, CC0); {_RDATASETS}.",
+    ),
+    _info(
+        "pressure",
+        "Vapour pressure of mercury",
+        "Vapour pressure of mercury at 19 temperatures from 0 to 360 °C. "
+        "It is strongly curved, so a straight line fits it badly.",
+        "temperature",
+        "pressure",
+        f"Weast, R. C. (1973) Handbook of Chemistry and Physics. CRC Press; {_RDATASETS}.",
+    ),
+)
+
+
+def list_datasets() -> tuple[DatasetInfo, ...]:
+    """The built-in datasets in teaching order; the first is ``DEFAULT_DATASET``."""
+    return _CATALOGUE
+
+
+def load_dataset(name: str, x: str | None = None, y: str | None = None) -> Dataset:
+    """Load the built-in dataset ``name`` with its default columns unless ``x``/``y`` are given."""
+    info = next((i for i in _CATALOGUE if i.name == name.strip().lower()), None)
+    if info is None:
+        available = ", ".join(repr(i.name) for i in _CATALOGUE)
+        raise DataError(f"There is no built-in dataset {name!r}. Choose one of: {available}.")
+    table = _parse_csv(_read_bytes(DATA_DIR / f"{info.name}.csv"))
+    return _to_dataset(
+        table,
+        x if x is not None else info.x,
+        y if y is not None else info.y,
+        name=info.name,
+        units=_UNITS[info.name],
+        description=info.description,
+        source=info.source,
+    )
+
+
+def read_csv(
+    file: CsvSource, x: str | None = None, y: str | None = None, *, name: str = "uploaded"
+) -> Dataset:
+    """Read a CSV from a path, bytes or binary file-like object (e.g. a Streamlit upload).
+
+    Without ``x``/``y`` the first two numeric columns are used (a missing one is filled with the
+    first numeric column that is not the other). See the module docstring for the rules.
+    """
+    table = _parse_csv(_read_bytes(file))
+    return _to_dataset(table, x, y, name=name, units={}, description="", source=_file_name(file))
+
+
+def make_linear(
+    n: int = 50,
+    slope: float = 2.0,
+    intercept: float = 1.0,
+    noise: float = 1.0,
+    seed: int | None = 0,
+    x_min: float = 0.0,
+    x_max: float = 10.0,
+) -> Dataset:
+    """A synthetic line y = intercept + slope·x + noise·N(0, 1), x uniform in [x_min, x_max].
+
+    The same seed gives the same data; ``noise=0`` gives points exactly on the line.
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 2 <= n <= 100_000:
+        raise ValueError(_bad_param("n", "an int in the range [2, 100000]", n))
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0
+    ):
+        raise ValueError(_bad_param("seed", "an int >= 0 or None", seed))
+    finite = {"slope": slope, "intercept": intercept, "x_min": x_min, "x_max": x_max}
+    for param, value in finite.items():
+        _check_finite(param, value, "a finite float")
+    _check_finite("noise", noise, "a finite float >= 0")
+    if noise < 0:
+        raise ValueError(_bad_param("noise", "a finite float >= 0", noise))
+    if not x_min < x_max:
+        raise ValueError(
+            "The 'x_min' parameter of make_linear must be less than 'x_max'. "
+            f"Got x_min={x_min!r} and x_max={x_max!r} instead."
+        )
+    rng = np.random.default_rng(seed)
+    xs = rng.uniform(x_min, x_max, size=int(n))
+    ys = intercept + slope * xs + noise * rng.standard_normal(int(n))
+    return Dataset(
+        name="synthetic",
+        x=xs,
+        y=ys,
+        x_name="x",
+        y_name="y",
+        description=(
+            f"{n} points around the line y = {intercept:g} + {slope:g}·x "
+            f"with Gaussian noise of standard deviation {noise:g} (seed {seed})."
+        ),
+        source="Generated by gdlab.make_linear.",
+        columns=("x", "y"),
+    )
+
+
+# --- reading bytes ----------------------------------------------------------------------------
+
+
+def _read_bytes(file: CsvSource) -> bytes:
+    """Get the raw bytes, refusing empty and oversized files before any parsing."""
+    if isinstance(file, (str, Path)):
+        data = _read_path(Path(file))
+    elif isinstance(file, (bytes, bytearray, memoryview)):
+        data = bytes(file)
+    elif hasattr(file, "getvalue") or hasattr(file, "read"):
+        # Prefer getvalue (Streamlit's UploadedFile): the whole content, wherever the cursor is.
+        data = file.getvalue() if hasattr(file, "getvalue") else file.read()
+        data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    else:
+        raise TypeError(
+            f"Expected a path, bytes or a binary file object, got {type(file).__name__}."
+        )
+    if not data:
+        raise DataError("The file is empty (0 bytes). Choose a CSV file with a header and data.")
+    _check_size(len(data))
+    return data
+
+
+def _read_path(path: Path) -> bytes:
+    try:
+        _check_size(path.stat().st_size)  # before reading, so a huge file is never loaded
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"File not found: {path}. Check the path and file name.") from None
+    except IsADirectoryError:
+        raise DataError(f"{path} is a folder, not a file. Choose a CSV file.") from None
+    except OSError as exc:
+        raise DataError(f"Could not read {path}: {exc.strerror}. Check the file.") from None
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_CSV_BYTES:
+        raise DataError(
+            f"The file is {size:,} bytes ({size / 1e6:.1f} MB), over the limit of "
+            f"{MAX_CSV_BYTES:,} bytes ({MAX_CSV_BYTES / 1e6:g} MB). Upload a smaller file, "
+            "e.g. only the two columns you need or a sample of the rows."
+        )
+
+
+def _file_name(file: CsvSource) -> str:
+    if isinstance(file, (str, Path)):
+        return Path(file).name
+    return str(getattr(file, "name", "") or "")
+
+
+# --- bytes to a table of strings ---------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    """Decode text, refusing binary files rather than showing mojibake."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16 with BOM
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    kind = _binary_kind(data)
+    if kind:
+        raise DataError(
+            f"This file is not a text CSV: it looks like {kind}. Export the data from your "
+            "spreadsheet as 'CSV UTF-8 (comma delimited)' and upload that file."
+        )
+    for encoding in ("utf-8-sig", "cp1252"):  # cp1252 is latin-1 plus € and curly quotes
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")  # never fails; the bytes were checked to be text above
+
+
+def _binary_kind(data: bytes) -> str:
+    for magic, kind in _MAGIC.items():
+        if data.startswith(magic):
+            return kind
+    if b"\x00" in data:
+        return "binary data (it contains NUL bytes)"
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if controls > 0.01 * len(data):
+        return "binary data (it contains many control characters)"
+    return ""
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Pick the delimiter that gives the first lines the same number of fields as the header.
+
+    Ties go to more fields. Counting fields per line (not characters) keeps ``1,5;2,7`` a
+    two-column ``;`` row: split on ``,`` the header ``x;y`` would have 1 field, the rows 2.
+    """
+    lines = text.split("\n", _SNIFF_LINES)[:_SNIFF_LINES]
+    best, best_score = ",", (0.0, 0)
+    for delimiter in _DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in r)]
+        except csv.Error:
+            continue
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        score = (sum(len(r) == width for r in rows) / len(rows), width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _parse_csv(data: bytes) -> tuple[pd.DataFrame, bool]:
+    """Parse bytes into stripped strings with unique column names, and whether "," is decimal."""
+    text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise DataError("The file is empty: it has only blank lines. Choose a CSV file with data.")
+    delimiter = _sniff_delimiter(text)
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+            skip_blank_lines=True,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise DataError(
+            f"Could not read the file as a {_DELIMITER_NAMES[delimiter]}-separated CSV "
+            f"({_pandas_reason(exc)}). Check that every row has as many values as the header "
+            "and that quotes are closed."
+        ) from None
+    raw = raw.fillna("").apply(lambda column: column.str.strip())
+    header = _column_names(raw.iloc[0].tolist())
+    body = raw.iloc[1:]
+    body = body[(body != "").any(axis=1)]  # rows of empty cells are layout, not data
+    if body.empty:
+        raise DataError(
+            "The file has a header row but no data rows. Add at least two rows of numbers."
+        )
+    if len(body) > MAX_ROWS:
+        raise DataError(
+            f"The file has {len(body):,} data rows, over the limit of {MAX_ROWS:,}. "
+            "Upload a sample of the rows instead."
+        )
+    body.columns = header
+    return body.reset_index(drop=True), delimiter != ","
+
+
+def _pandas_reason(exc: Exception) -> str:
+    return str(exc).replace("Error tokenizing data. C error: ", "").strip().rstrip(".")
+
+
+def _column_names(header: list[str]) -> list[str]:
+    names = [h or f"column_{i + 1}" for i, h in enumerate(header)]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise DataError(
+            f"The header has duplicate column names: {', '.join(map(repr, duplicates))}. "
+            "Rename the columns so that each name is used once."
+        )
+    return names
+
+
+# --- table to Dataset --------------------------------------------------------------------------
+
+
+def _numbers(cells: pd.Series, decimal_comma: bool) -> tuple[np.ndarray, str | None]:
+    """Parse a column of strings: floats (NaN where missing) and the first non-number, if any."""
+    dotted = cells.str.replace(",", ".", regex=False) if decimal_comma else cells
+    missing = cells.str.lower().isin(_MISSING)
+    values = pd.to_numeric(dotted.where(~missing, ""), errors="coerce").to_numpy(
+        dtype=np.float64, copy=True
+    )
+    bad = np.isnan(values) & ~missing.to_numpy()
+    first_bad = str(cells[bad].iloc[0]) if bad.any() else None  # as written, for the message
+    return values, first_bad
+
+
+def _to_dataset(
+    table: tuple[pd.DataFrame, bool],
+    x: str | None,
+    y: str | None,
+    *,
+    name: str,
+    units: dict[str, str],
+    description: str,
+    source: str,
+) -> Dataset:
+    frame, decimal_comma = table
+    parsed = {col: _numbers(frame[col], decimal_comma) for col in frame.columns}
+    x_name, y_name = _choose_columns(x, y, parsed)
+    xs, ys = parsed[x_name][0], parsed[y_name][0]
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    kept, dropped = int(keep.sum()), int(keep.size - keep.sum())
+    if kept < 2:
+        why = f" ({dropped} had missing or non-finite values)" if dropped else ""
+        raise DataError(
+            f"Need at least 2 rows with numbers in both {x_name!r} and {y_name!r} to fit a line, "
+            f"but found {kept}{why}. Add rows, fill in missing values or choose other columns."
+        )
+    xs, ys = xs[keep], ys[keep]
+    return Dataset(
+        name=name,
+        x=xs,
+        y=ys,
+        x_name=x_name,
+        y_name=y_name,
+        x_unit=units.get(x_name, ""),
+        y_unit=units.get(y_name, ""),
+        description=description,
+        source=source,
+        columns=_numeric_columns(parsed),
+        dropped_rows=dropped,
+        notes=_notes(list(frame.columns), x_name, y_name, xs, dropped),
+    )
+
+
+def _numeric_columns(parsed: _Parsed) -> tuple[str, ...]:
+    # Numeric: at least one number and nothing that is neither a number nor a missing marker.
+    return tuple(c for c, (v, bad) in parsed.items() if bad is None and not np.isnan(v).all())
+
+
+def _choose_columns(x: str | None, y: str | None, parsed: _Parsed) -> tuple[str, str]:
+    """Check named columns exist and are numeric; fill the others with free numeric columns."""
+    numeric = _numeric_columns(parsed)
+    chosen = [c.strip() if c is not None else None for c in (x, y)]
+    for col in chosen:
+        if col is not None:
+            _require_numeric(col, parsed, numeric)
+    for i, col in enumerate(chosen):
+        if col is None:
+            free = [c for c in numeric if c not in chosen]
+            if not free:
+                raise DataError(_too_few_numeric(parsed, numeric))
+            chosen[i] = free[0]
+    x_name, y_name = str(chosen[0]), str(chosen[1])
+    if x_name == y_name:
+        raise DataError(f"x and y are both {x_name!r}; choose two different columns.")
+    return x_name, y_name
+
+
+def _too_few_numeric(parsed: _Parsed, numeric: tuple[str, ...]) -> str:
+    found = ": " + ", ".join(map(repr, numeric)) if numeric else ""
+    # Show why each other column is not numeric: usually units, text or a decimal comma.
+    others = [f"{c!r} (e.g. {bad!r})" for c, (_, bad) in parsed.items() if bad is not None]
+    not_numeric = f" Not numeric: {', '.join(others)}." if others else ""
+    return (
+        f"Need two numeric columns (x and y) but found {len(numeric)}{found}.{not_numeric} "
+        "Add a column of numbers, or remove units and text from the cells of one."
+    )
+
+
+def _require_numeric(col: str, parsed: _Parsed, numeric: tuple[str, ...]) -> None:
+    if col not in parsed:
+        raise DataError(
+            f"Column {col!r} not found. The file has the columns: "
+            f"{', '.join(map(repr, parsed))}. Choose one of these (names are case-sensitive)."
+        )
+    values, first_bad = parsed[col]
+    choices = f" Numeric columns here: {', '.join(map(repr, numeric))}." if numeric else ""
+    if first_bad is not None:
+        raise DataError(
+            f"Column {col!r} is not numeric: it contains {first_bad!r}. Choose a column of "
+            f"numbers, or remove units and text from its cells.{choices}"
+        )
+    if np.isnan(values).all():
+        raise DataError(f"Column {col!r} has no values. Choose a column of numbers.{choices}")
+
+
+def _notes(
+    columns: list[str], x_name: str, y_name: str, xs: np.ndarray, dropped: int
+) -> tuple[str, ...]:
+    """Plain sentences about what loading changed or what will go wrong when fitting."""
+    notes = []
+    if dropped:
+        rows = "row" if dropped == 1 else "rows"
+        notes.append(
+            f"Dropped {dropped} {rows} with missing or non-finite values in {x_name} or {y_name}."
+        )
+    if xs.min() == xs.max():
+        notes.append(f"x ({x_name}) is constant: no slope can be learned from it.")
+    if all(_is_number(c) for c in columns):  # a common slip: the file has no header row
+        notes.append(
+            "The first row holds only numbers but was read as the column names; "
+            "if it is data, add a header row with names."
+        )
+    return tuple(notes)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+# --- small helpers -----------------------------------------------------------------------------
+
+
+def _frozen_column(values: object, axis: str) -> np.ndarray:
+    """A read-only, finite, 1-D float64 copy, so no caller can change a shared dataset."""
+    try:
+        array = np.array(values, dtype=np.float64, copy=True)
+    except (TypeError, ValueError):
+        raise DataError(f"{axis} must contain only numbers; convert it first.") from None
+    if array.ndim != 1:
+        raise DataError(f"{axis} must be one-dimensional, got shape {array.shape}; flatten it.")
+    if not np.isfinite(array).all():
+        raise DataError(f"{axis} contains NaN or infinite values; drop those rows first.")
+    array.flags.writeable = False
+    return array
+
+
+def _label(name: str, unit: str) -> str:
+    return f"{name} ({unit})" if unit else name
+
+
+def _bad_param(param: str, expected: str, value: object) -> str:
+    return f"The {param!r} parameter of make_linear must be {expected}. Got {value!r} instead."
+
+
+def _check_finite(param: str, value: object, expected: str) -> None:
+    try:
+        finite = not isinstance(value, bool) and math.isfinite(value)  # type: ignore[arg-type]
+    except (TypeError, OverflowError):
+        finite = False
+    if not finite:
+        raise ValueError(_bad_param(param, expected, value))

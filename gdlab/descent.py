@@ -1,0 +1,181 @@
+"""Plain gradient descent θ ← θ − α∇J(θ), recorded step by step in an immutable Trace."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from gdlab._validation import check_float, check_int, check_vector, readonly
+
+MAX_STEPS = 100_000
+# Converged: ‖∇J(θₖ)‖ ≤ GTOL·‖∇J(θ₀)‖ — relative, so it means the same in mm and in km —
+# or below the gradient's round-off level, which no step can improve on.
+GTOL = 1e-8
+# Diverged: a non-finite value, or J(θₖ) above this multiple of max(J(θ₀), J*): no converging
+# run ever climbs that far, and a diverging one gets there long before it overflows.
+DIVERGENCE_FACTOR = 1e8
+MIN_LR, MAX_LR = 0.0, 1e12
+
+LearningRate = float | Callable[[int], float]
+
+
+class Problem(Protocol):
+    n_params: int
+
+    def cost_value(self, theta: np.ndarray) -> np.ndarray: ...
+
+    def gradient(self, theta: np.ndarray) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Every step of a run: θₖ, J(θₖ), ∇J(θₖ) for k = 0…K, and the K steps taken.
+
+    `status` is "converged", "diverged" or "max_steps"; `diverged_at` is the step at which the
+    run blew up (its value is not recorded when it was not finite).
+    """
+
+    thetas: np.ndarray  # (K+1, d)
+    costs: np.ndarray  # (K+1,)
+    grads: np.ndarray  # (K+1, d)
+    lrs: np.ndarray  # (K,) the rate used for each step
+    status: str
+    message: str
+    diverged_at: int | None = None
+    param_names: tuple[str, ...] = ()
+
+    @property
+    def n_steps(self) -> int:
+        return int(self.lrs.size)
+
+    @property
+    def updates(self) -> np.ndarray:
+        """(K, d): θₖ₊₁ − θₖ = −αₖ∇J(θₖ)."""
+        return np.diff(self.thetas, axis=0)
+
+    @property
+    def theta(self) -> np.ndarray:
+        return self.thetas[-1]
+
+    @property
+    def cost(self) -> float:
+        return float(self.costs[-1])
+
+    @property
+    def grad_norms(self) -> np.ndarray:
+        return np.linalg.norm(self.grads, axis=1)
+
+    @property
+    def converged(self) -> bool:
+        return self.status == "converged"
+
+    @property
+    def diverged(self) -> bool:
+        return self.status == "diverged"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per θₖ: k, θ, J, ∂J/∂θ, then the rate and step taken from it (empty last)."""
+        names = self.param_names or tuple(f"theta{j}" for j in range(self.thetas.shape[1]))
+        columns: dict[str, np.ndarray] = {"k": np.arange(self.costs.size)}
+        columns.update({name: self.thetas[:, j] for j, name in enumerate(names)})
+        columns["J"] = self.costs
+        columns.update({f"dJ/d{name}": self.grads[:, j] for j, name in enumerate(names)})
+        pad = np.full(1, np.nan)
+        columns["alpha"] = np.concatenate([self.lrs, pad])
+        updates = self.updates
+        columns.update(
+            {f"step {name}": np.concatenate([updates[:, j], pad]) for j, name in enumerate(names)}
+        )
+        return pd.DataFrame(columns)
+
+    def to_csv(self) -> str:
+        buffer = io.StringIO()
+        self.to_frame().to_csv(buffer, index=False, float_format="%.17g")
+        return buffer.getvalue()
+
+
+def _rate_for(lr: LearningRate, step: int) -> float:
+    value = lr(step) if callable(lr) else lr
+    return check_float("descend", "lr", value, low=MIN_LR, high=MAX_LR, low_open=True)
+
+
+def descend(
+    problem: Problem,
+    theta0: np.ndarray | float,
+    lr: LearningRate,
+    steps: int = 100,
+    *,
+    gtol: float = GTOL,
+    divergence_factor: float = DIVERGENCE_FACTOR,
+) -> Trace:
+    """Run θₖ₊₁ = θₖ − αₖ∇J(θₖ) from θ₀ for at most `steps` steps.
+
+    `lr` is a float α in (0, 1e12] or a schedule k ↦ αₖ. The run stops early when converged
+    (‖∇J‖ ≤ gtol·‖∇J(θ₀)‖) or diverged; a diverged run ends at its last finite step.
+    """
+    theta = check_vector("descend", "theta0", theta0, problem.n_params)
+    steps = check_int("descend", "steps", steps, low=1, high=MAX_STEPS)
+    gtol = check_float("descend", "gtol", gtol, low=0.0)
+    if not callable(lr):
+        _rate_for(lr, 0)
+
+    thetas, costs, grads, lrs = [theta], [], [], []
+    with np.errstate(all="ignore"):  # overflow is detected below, never warned about
+        cost, grad = float(problem.cost_value(theta)), problem.gradient(theta)
+        costs.append(cost)
+        grads.append(grad)
+        limit = divergence_factor * max(cost, getattr(problem, "min_cost", 0.0), 1e-300)
+        # A gradient cannot be resolved below its round-off level (problem.gradient_floor).
+        floor = float(getattr(problem, "gradient_floor", 0.0))
+        tolerance = max(gtol * float(np.linalg.norm(grad)), floor)
+        status, diverged_at = "max_steps", None
+        if float(np.linalg.norm(grad)) <= tolerance:
+            status = "converged"
+        for k in range(steps if status == "max_steps" else 0):
+            rate = _rate_for(lr, k)
+            theta = theta - rate * grad
+            cost, grad = float(problem.cost_value(theta)), problem.gradient(theta)
+            finite = math.isfinite(cost) and bool(np.all(np.isfinite(theta)))
+            finite = finite and bool(np.all(np.isfinite(grad)))
+            if not finite:
+                status, diverged_at = "diverged", k + 1
+                break
+            thetas.append(theta)
+            costs.append(cost)
+            grads.append(grad)
+            lrs.append(rate)
+            if cost > limit:
+                status, diverged_at = "diverged", k + 1
+                break
+            if float(np.linalg.norm(grad)) <= tolerance:
+                status = "converged"
+                break
+
+    trace_steps = len(lrs)
+    messages = {
+        "converged": f"Converged after {trace_steps} steps: ‖∇J‖ fell below {gtol:g}× its start.",
+        "max_steps": f"Stopped after the maximum of {steps} steps without converging.",
+        "diverged": f"Diverged at step {diverged_at}: the cost "
+        + (
+            "became too large to represent"
+            if len(costs) <= (diverged_at or 0)
+            else f"exceeded {divergence_factor:g}× its starting value"
+        )
+        + f"; the trace ends at step {trace_steps}, its last finite step.",
+    }
+    return Trace(
+        thetas=readonly(np.array(thetas)),
+        costs=readonly(np.array(costs)),
+        grads=readonly(np.array(grads)),
+        lrs=readonly(np.array(lrs, dtype=np.float64)),
+        status=status,
+        message=messages[status],
+        diverged_at=diverged_at,
+        param_names=tuple(getattr(problem, "param_names", ())),
+    )

@@ -1,0 +1,232 @@
+"""Least-squares regression as a gradient-descent problem, with exact derivatives.
+
+The model is linear in θ: ŷ = Xθ, where the columns of X are powers of the (optionally scaled)
+feature z: [1, z, …, z^degree], or [z, …, z^degree] without an intercept. One parameter
+(ŷ = θz) gives the U-shaped cost curve of the classic explanation; two give a line.
+
+Costs are quadratic in θ, so everything follows from the sufficient statistics
+G = XᵀX/n, b = Xᵀy/n and yᵀy/n, computed once: each cost, gradient or Hessian is then O(d²)
+whatever n is. A per-sample path (residuals over chosen rows) is kept for mini-batches and as
+a check on the fast one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from numpy.polynomial import polynomial as P
+
+from gdlab._validation import check_choice, check_int, readonly
+
+Scaling = Literal["none", "standardize", "minmax"]
+CostName = Literal["mse", "half_mse"]
+SCALINGS: tuple[str, ...] = ("none", "standardize", "minmax")
+COSTS: tuple[str, ...] = ("mse", "half_mse")
+MAX_DEGREE = 5
+
+# J = k·(1/n)Σ(ŷᵢ − yᵢ)²: k = 1 for MSE, k = ½ for the "½·MSE" convention of many courses.
+_COST_FACTOR = {"mse": 1.0, "half_mse": 0.5}
+
+
+@dataclass(frozen=True)
+class FeatureScaling:
+    """z = (x − shift) / scale, fitted on the training x."""
+
+    method: str
+    shift: float
+    scale: float
+
+    @classmethod
+    def fit(cls, x: np.ndarray, method: str) -> FeatureScaling:
+        check_choice("FeatureScaling.fit", "method", method, SCALINGS)
+        if method == "standardize":
+            shift, scale = float(np.mean(x)), float(np.std(x))
+        elif method == "minmax":
+            shift, scale = float(np.min(x)), float(np.ptp(x))
+        else:
+            shift, scale = 0.0, 1.0
+        # A constant x has no spread to divide by; leave it unscaled rather than make inf.
+        return cls(method, shift, scale if scale > 0 else 1.0)
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        return (np.asarray(x, dtype=np.float64) - self.shift) / self.scale
+
+
+@dataclass(frozen=True, eq=False)
+class LinearRegression:
+    """Fit ŷ = Xθ to (x, y) by minimising the mean squared error J(θ).
+
+    Parameters
+    ----------
+    x, y : the raw data (1-D, finite, same length, at least 2 points).
+    intercept : include the constant column (ŷ = θ₀ + θ₁z) or not (ŷ = θz).
+    degree : highest power of z (1 for a straight line).
+    scaling : "none", "standardize" (z = (x − mean)/std) or "minmax" (z = (x − min)/range).
+    cost : "mse", J = (1/n)Σ(ŷᵢ − yᵢ)², or "half_mse", J = (1/2n)Σ(ŷᵢ − yᵢ)².
+
+    All arrays taking θ accept a batch: θ of shape (..., d) gives results of shape (...) or
+    (..., d), row by row with the same arithmetic as a single θ.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    intercept: bool = True
+    degree: int = 1
+    scaling: str = "none"
+    cost: str = "mse"
+    scaler: FeatureScaling = field(init=False, repr=False)
+    design: np.ndarray = field(init=False, repr=False)
+    gram: np.ndarray = field(init=False, repr=False)
+    xty: np.ndarray = field(init=False, repr=False)
+    yty: float = field(init=False, repr=False)
+    theta_star: np.ndarray = field(init=False, repr=False)
+    min_cost: float = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        func = "LinearRegression"
+        x = np.array(self.x, dtype=np.float64).ravel()
+        y = np.array(self.y, dtype=np.float64).ravel()
+        if x.shape != y.shape or x.size < 2:
+            raise ValueError(
+                f"The 'x' and 'y' parameters of {func} must be 1-D arrays of the same length, "
+                f"at least 2. Got lengths {x.size} and {y.size} instead."
+            )
+        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+            raise ValueError(f"The 'x' and 'y' parameters of {func} must be finite.")
+        check_int(func, "degree", self.degree, low=1, high=MAX_DEGREE)
+        check_choice(func, "scaling", self.scaling, SCALINGS)
+        check_choice(func, "cost", self.cost, COSTS)
+        set_ = object.__setattr__  # frozen: derived fields are set once, here
+        set_(self, "x", readonly(x))
+        set_(self, "y", readonly(y))
+        set_(self, "intercept", bool(self.intercept))
+        set_(self, "scaler", FeatureScaling.fit(x, self.scaling))
+        design = self.features(x)
+        n = x.size
+        set_(self, "design", readonly(design))
+        set_(self, "gram", readonly(design.T @ design / n))
+        set_(self, "xty", readonly(design.T @ y / n))
+        set_(self, "yty", float(y @ y / n))
+        # The minimum, by least squares on X itself (better conditioned than solving with G).
+        theta_star = np.linalg.lstsq(design, y, rcond=None)[0]
+        set_(self, "theta_star", readonly(theta_star))
+        set_(self, "min_cost", float(self.cost_per_sample(theta_star)))
+
+    # -- the model ---------------------------------------------------------------------------
+
+    @property
+    def n(self) -> int:
+        return int(self.x.size)
+
+    @property
+    def n_params(self) -> int:
+        return self.degree + int(self.intercept)
+
+    @property
+    def cost_factor(self) -> float:
+        return _COST_FACTOR[self.cost]
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        if self.n_params == 1:
+            return ("θ",)
+        first = 0 if self.intercept else 1
+        subscripts = "₀₁₂₃₄₅"
+        return tuple(f"θ{subscripts[j]}" for j in range(first, first + self.n_params))
+
+    @property
+    def formula(self) -> str:
+        """The model in words a page can print, e.g. 'ŷ = θ₀ + θ₁z'."""
+        var = "x" if self.scaling == "none" else "z"
+        powers = range(0 if self.intercept else 1, self.degree + 1)
+        terms = [
+            name + ("" if p == 0 else var if p == 1 else f"{var}^{p}")
+            for name, p in zip(self.param_names, powers, strict=True)
+        ]
+        return "ŷ = " + " + ".join(terms)
+
+    def features(self, x: np.ndarray) -> np.ndarray:
+        """Columns of X for raw x: powers of the scaled feature z."""
+        z = self.scaler.transform(np.atleast_1d(x))
+        powers = np.vander(z, self.degree + 1, increasing=True)
+        return powers if self.intercept else powers[:, 1:]
+
+    def predict(self, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """ŷ at raw x, so a line can be drawn over the raw data whatever the scaling."""
+        return self.features(x) @ np.asarray(theta, dtype=np.float64)
+
+    def raw_coefficients(self, theta: np.ndarray) -> np.ndarray:
+        """θ in the data's own units: c with ŷ = c₀ + c₁x + … + c_degree·x^degree."""
+        z_of_x = np.array([-self.scaler.shift, 1.0]) / self.scaler.scale
+        coefficients = np.zeros(self.degree + 1)
+        powers = range(0 if self.intercept else 1, self.degree + 1)
+        for theta_j, p in zip(np.asarray(theta, dtype=np.float64), powers, strict=True):
+            term = theta_j * P.polypow(z_of_x, p)
+            coefficients[: term.size] += term
+        return coefficients
+
+    # -- cost and exact derivatives (fast path: sufficient statistics) -----------------------
+
+    def _gram_times(self, theta: np.ndarray) -> np.ndarray:
+        # Elementwise product and a short sum rather than matmul, so a row of a batch gets
+        # bit-for-bit the same result as that θ alone (BLAS kernels may differ with batch size).
+        return (np.asarray(theta)[..., None, :] * self.gram).sum(axis=-1)
+
+    def cost_value(self, theta: np.ndarray) -> np.ndarray:
+        """J(θ) = k·(1/n)‖Xθ − y‖² = J* + k·(θ − θ*)ᵀG(θ − θ*)."""
+        delta = np.asarray(theta, dtype=np.float64) - self.theta_star
+        # Expanding ‖Xθ − y‖² about the minimum θ* (where Gθ* = b) leaves only the quadratic
+        # term: the excess over J* is computed directly, never as a difference of large sums.
+        return self.min_cost + self.cost_factor * (delta * self._gram_times(delta)).sum(axis=-1)
+
+    def gradient(self, theta: np.ndarray) -> np.ndarray:
+        """∇J(θ) = 2k·(Gθ − b), i.e. ∂J/∂θⱼ = (2k/n)Σ(ŷᵢ − yᵢ)xᵢⱼ."""
+        # d/dθⱼ of (ŷᵢ − yᵢ)² is 2(ŷᵢ − yᵢ)·∂ŷᵢ/∂θⱼ, and ∂ŷᵢ/∂θⱼ = xᵢⱼ: the factor x stays.
+        return 2.0 * self.cost_factor * (self._gram_times(theta) - self.xty)
+
+    def hessian(self) -> np.ndarray:
+        """∇²J = 2k·G = (2k/n)XᵀX: constant, because J is quadratic."""
+        # Differentiating 2k(Gθ − b) once more in θ leaves 2kG.
+        return 2.0 * self.cost_factor * self.gram
+
+    @property
+    def gradient_floor(self) -> float:
+        """Round-off level of ‖∇J‖: Gθ − b cannot be resolved below ~ε·(‖Gθ*‖ + ‖b‖)."""
+        scale = np.linalg.norm(self.gram @ self.theta_star) + np.linalg.norm(self.xty)
+        return float(64 * np.finfo(np.float64).eps * 2.0 * self.cost_factor * scale)
+
+    def excess_cost(self, theta: np.ndarray) -> np.ndarray:
+        """J(θ) − J*, never negative."""
+        return np.maximum(self.cost_value(theta) - self.min_cost, 0.0)
+
+    # -- per-sample path (mini-batches, and an independent check of the fast path) -----------
+
+    def _residuals(self, theta: np.ndarray, rows: np.ndarray | None) -> tuple[np.ndarray, ...]:
+        design = self.design if rows is None else self.design[rows]
+        targets = self.y if rows is None else self.y[rows]
+        return design, design @ np.asarray(theta, dtype=np.float64) - targets
+
+    def cost_per_sample(self, theta: np.ndarray, rows: np.ndarray | None = None) -> float:
+        """J over the chosen rows (all by default), from the residuals ŷᵢ − yᵢ."""
+        _, residuals = self._residuals(theta, rows)
+        return float(self.cost_factor * np.mean(residuals**2))
+
+    def gradient_per_sample(self, theta: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """(2k/m)Σᵢ(ŷᵢ − yᵢ)xᵢ over the chosen m rows."""
+        design, residuals = self._residuals(theta, rows)
+        return 2.0 * self.cost_factor * (design.T @ residuals) / residuals.size
+
+    # -- views ------------------------------------------------------------------------------
+
+    def theta_bounds(self) -> np.ndarray:
+        """A box (d, 2) around θ* wide enough for sensible starts and for drawing the cost.
+
+        Each half-width is the larger of 1.5·|θ*ⱼ| and the slope scale std(y)/rms(xⱼ), so the
+        box never collapses when θ*ⱼ is near zero.
+        """
+        rms = np.sqrt(np.maximum(np.diag(self.gram), 1e-300))
+        spread = max(float(np.std(self.y)), float(np.sqrt(self.min_cost / self.cost_factor)), 1.0)
+        half = np.maximum(1.5 * np.abs(self.theta_star), spread / rms)
+        return np.column_stack([self.theta_star - half, self.theta_star + half])

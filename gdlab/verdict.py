@@ -1,0 +1,95 @@
+"""One sentence a student understands: what a run did, and why, from the run and the theory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gdlab.descent import Trace
+from gdlab.theory import LearningRateTheory
+
+# A run that ends this close to the minimum (relative excess cost) counts as having arrived.
+ARRIVED = 0.01
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # "smooth", "oscillating", "slow", "boundary" or "diverging"
+    headline: str
+    detail: str
+
+
+def remaining_gap(trace: Trace, min_cost: float) -> tuple[float, str]:
+    """How far the final cost is from the minimum, as a fraction and in words.
+
+    Relative to J* when the data leave a residual cost; relative to the starting excess when the
+    model can fit the data exactly (J* = 0), where "% above the minimum" means nothing.
+    """
+    excess = max(trace.cost - min_cost, 0.0)
+    start_excess = max(float(trace.costs[0]) - min_cost, 0.0)
+    if min_cost > 1e-12 * max(float(trace.costs[0]), 1e-300):
+        gap = excess / min_cost
+        return gap, f"{_percent(gap)} above its minimum"
+    gap = excess / start_excess if start_excess > 0 else 0.0
+    return gap, f"{_percent(gap)} of its starting excess away from the minimum"
+
+
+def _percent(fraction: float) -> str:
+    if fraction >= 10:
+        return f"{fraction:,.0f}×"
+    return f"{100 * fraction:.2g}%" if fraction < 0.1 else f"{100 * fraction:.0f}%"
+
+
+def judge(trace: Trace, theory: LearningRateTheory, min_cost: float, lr: float) -> Verdict:
+    """The verdict for a run at a constant learning rate `lr`."""
+    crit, one = theory.critical_lr, theory.one_step_lr
+    rate = f"α = {lr:.4g}"
+    if trace.diverged or (lr > crit and not trace.converged):
+        why = (
+            f"Each step overshoots the minimum by more than it started from it: the distance "
+            f"grows ×{theory.contraction(lr):.3g} per step along the steepest direction."
+        )
+        if trace.diverged:
+            step = trace.diverged_at
+            headline = f"{rate} diverged at step {step} because α > 2/λ_max = {crit:.4g}."
+        else:
+            growth = trace.cost / max(float(trace.costs[0]), 1e-300)
+            headline = (
+                f"{rate} is diverging because α > 2/λ_max = {crit:.4g}: in {trace.n_steps:,} "
+                f"steps the cost grew ×{growth:.3g}."
+            )
+        return Verdict("diverging", headline, why)
+    regime = theory.regime(lr)
+    gap, gap_words = remaining_gap(trace, min_cost)
+    if not trace.converged and gap > ARRIVED:
+        if regime.kind == "boundary":
+            return Verdict(
+                "boundary",
+                f"{rate} sits exactly on α_crit = 2/λ_max: it bounces forever.",
+                "Every step jumps to the mirror point across the minimum.",
+            )
+        return Verdict(
+            "slow",
+            f"Too small: after {trace.n_steps:,} steps the cost is still {gap_words}.",
+            f"{rate} shrinks the error only ×{theory.contraction(lr):.6g} per step; "
+            f"about {theory.steps_to_shrink(lr):,.0f} steps would cut it 100-fold. "
+            f"Try a larger α (the best fixed rate here is α* = {theory.optimal_lr:.4g}).",
+        )
+    ending = (
+        f"converged in {trace.n_steps:,} steps"
+        if trace.converged
+        else f"is within {gap_words.split(' ', 1)[0]} of the minimum"
+    )
+    if regime.kind == "oscillating":
+        return Verdict(
+            "oscillating",
+            f"{rate} oscillates but converges ({ending}).",
+            f"It lies between 1/λ_max = {one:.4g} and 2/λ_max = {crit:.4g}: each step overshoots "
+            f"the minimum along the steepest direction and bounces back, shrinking "
+            f"×{theory.contraction(lr):.3g} per step.",
+        )
+    return Verdict(
+        "smooth",
+        f"{rate} converges smoothly ({ending}).",
+        f"It is below 1/λ_max = {one:.4g}, so no step overshoots the minimum; the error "
+        f"shrinks ×{theory.contraction(lr):.3g} per step.",
+    )

@@ -1,0 +1,210 @@
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from gdlab import COSTS, SCALINGS, LinearRegression, check_gradient, numerical_gradient
+
+MODELS = [(False, 1), (True, 1), (True, 2), (False, 3)]
+
+
+def test_golden_values_one_parameter_by_hand(three_points):
+    x, y = three_points
+    problem = LinearRegression(x, y, intercept=False)
+    # θ = 1: residuals ŷ − y = (0, 0, 1), so J = 1/3, dJ/dθ = (2/3)·(1·3) = 2, J″ = (2/3)·14.
+    assert problem.cost_value(np.array([1.0])) == pytest.approx(1 / 3, rel=1e-14)
+    assert problem.gradient(np.array([1.0])) == pytest.approx([2.0], rel=1e-14)
+    assert problem.hessian() == pytest.approx(np.array([[28 / 3]]), rel=1e-14)
+    assert problem.theta_star == pytest.approx([11 / 14], rel=1e-14)  # Σxy/Σx²
+
+
+def test_golden_values_two_parameters_by_hand(three_points):
+    x, y = three_points
+    problem = LinearRegression(x, y, intercept=True, cost="half_mse")
+    theta = np.array([0.0, 1.0])
+    assert problem.cost_value(theta) == pytest.approx(1 / 6, rel=1e-14)
+    # ½·MSE halves everything: (1/3)·(Σr, Σr·x) = (1/3, 1).
+    assert problem.gradient(theta) == pytest.approx([1 / 3, 1.0], rel=1e-14)
+    assert problem.hessian() == pytest.approx(np.array([[1.0, 2.0], [2.0, 14 / 3]]), rel=1e-14)
+    # Least squares line through (1,1), (2,2), (3,2): slope 1/2, intercept 2/3.
+    assert problem.theta_star == pytest.approx([2 / 3, 0.5], rel=1e-12)
+    assert problem.min_cost == pytest.approx(1 / 36, rel=1e-12)
+
+
+def test_gradient_keeps_the_factor_x(three_points):
+    """A derivation that drops x gives (2/n)Σ(ŷᵢ − yᵢ), which the check must reject."""
+    x, y = three_points
+    problem = LinearRegression(x, y, intercept=False)
+    theta = np.array([0.3])
+
+    def without_x(t):
+        return 2 * np.mean(problem.design @ t - y, keepdims=True)
+
+    assert check_gradient(problem.cost_value, problem.gradient, theta).passed(1e-8)
+    assert check_gradient(problem.cost_value, without_x, theta).relative_error > 0.1
+
+
+data_strategy = st.integers(3, 30).flatmap(
+    lambda n: st.tuples(
+        hnp.arrays(np.float64, n, elements=st.floats(-50, 50)),
+        hnp.arrays(np.float64, n, elements=st.floats(-50, 50)),
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=data_strategy,
+    theta_seed=st.integers(0, 2**32 - 1),
+    model=st.sampled_from(MODELS),
+    scaling=st.sampled_from(SCALINGS),
+    cost=st.sampled_from(COSTS),
+)
+def test_analytic_gradient_matches_numerical(data, theta_seed, model, scaling, cost):
+    x, y = data
+    intercept, degree = model
+    problem = LinearRegression(x, y, intercept=intercept, degree=degree, scaling=scaling, cost=cost)
+    theta = np.random.default_rng(theta_seed).normal(0, 3, problem.n_params)
+    check = check_gradient(problem.cost_per_sample, problem.gradient, theta)
+    scale = np.linalg.norm(numerical_gradient(problem.cost_per_sample, theta))
+    # Relative error, except where the gradient is itself at round-off level.
+    tolerance = 1e-5 + 1e-7 * (1 + problem.cost_per_sample(theta)) / max(scale, 1e-12)
+    assert check.relative_error <= tolerance
+
+
+@pytest.mark.parametrize("scaling", SCALINGS)
+@pytest.mark.parametrize("cost", COSTS)
+@pytest.mark.parametrize(("intercept", "degree"), MODELS)
+def test_fast_path_agrees_with_per_sample_path(intercept, degree, scaling, cost):
+    rng = np.random.default_rng(7)
+    x = rng.uniform(-2, 5, 200)
+    y = 3 - x + 0.5 * x**2 + rng.normal(0, 1, 200)
+    problem = LinearRegression(x, y, intercept=intercept, degree=degree, scaling=scaling, cost=cost)
+    for theta in rng.normal(0, 2, (5, problem.n_params)):
+        assert problem.cost_value(theta) == pytest.approx(problem.cost_per_sample(theta), rel=1e-10)
+        np.testing.assert_allclose(
+            problem.gradient(theta), problem.gradient_per_sample(theta), rtol=1e-9, atol=1e-9
+        )
+        numerical_hessian = np.array(
+            [
+                numerical_gradient(lambda t, j=j: problem.gradient(t)[j], theta)
+                for j in range(problem.n_params)
+            ]
+        )
+        np.testing.assert_allclose(problem.hessian(), numerical_hessian, rtol=1e-6, atol=1e-6)
+
+
+def test_per_sample_path_on_chosen_rows_is_the_mini_batch_cost():
+    x = np.arange(10.0)
+    y = 2 * x + 1
+    problem = LinearRegression(x, y)
+    rows = np.array([1, 4, 7])
+    sub = LinearRegression(x[rows], y[rows])
+    theta = np.array([0.5, -1.0])
+    assert problem.cost_per_sample(theta, rows) == pytest.approx(sub.cost_value(theta), rel=1e-12)
+    np.testing.assert_allclose(problem.gradient_per_sample(theta, rows), sub.gradient(theta))
+
+
+def test_a_batch_of_thetas_gives_bit_identical_rows():
+    rng = np.random.default_rng(3)
+    problem = LinearRegression(rng.normal(size=50), rng.normal(size=50), scaling="standardize")
+    thetas = rng.normal(size=(7, 2))
+    batch_costs, batch_grads = problem.cost_value(thetas), problem.gradient(thetas)
+    for i, theta in enumerate(thetas):
+        assert batch_costs[i] == problem.cost_value(theta)
+        assert np.array_equal(batch_grads[i], problem.gradient(theta))
+
+
+@pytest.mark.parametrize("scaling", SCALINGS)
+@pytest.mark.parametrize(("intercept", "degree"), MODELS)
+def test_raw_coefficients_draw_the_same_curve_in_data_units(scaling, intercept, degree):
+    rng = np.random.default_rng(11)
+    x = rng.uniform(10, 20, 40)
+    problem = LinearRegression(
+        x, rng.normal(size=40), intercept=intercept, degree=degree, scaling=scaling
+    )
+    theta = rng.normal(size=problem.n_params)
+    grid = np.linspace(5, 25, 9)
+    coefficients = problem.raw_coefficients(theta)
+    np.testing.assert_allclose(
+        np.polynomial.polynomial.polyval(grid, coefficients),
+        problem.predict(theta, grid),
+        rtol=1e-8,
+        atol=1e-8,
+    )
+
+
+@pytest.mark.parametrize("scaling", SCALINGS)
+def test_minimum_in_data_units_is_the_least_squares_line(dataset, scaling):
+    problem = LinearRegression(dataset.x, dataset.y, scaling=scaling)
+    design = np.column_stack([np.ones(dataset.n), dataset.x])
+    reference = np.linalg.lstsq(design, dataset.y, rcond=None)[0]
+    np.testing.assert_allclose(problem.raw_coefficients(problem.theta_star), reference, rtol=1e-8)
+
+
+def test_cost_is_never_below_its_minimum():
+    rng = np.random.default_rng(0)
+    problem = LinearRegression(rng.normal(size=30) * 1e3, rng.normal(size=30) * 1e4)
+    near = problem.theta_star + rng.normal(size=(100, 2)) * 1e-12
+    assert np.all(problem.cost_value(near) >= problem.min_cost)
+    assert np.all(problem.excess_cost(near) >= 0)
+
+
+def test_constant_x_is_allowed_and_flat_in_the_slope():
+    problem = LinearRegression(np.full(5, 2.0), np.arange(5.0), scaling="standardize")
+    assert np.all(np.isfinite(problem.hessian()))
+    assert np.isfinite(problem.min_cost)
+
+
+def test_theta_bounds_contain_the_minimum(dataset):
+    problem = LinearRegression(dataset.x, dataset.y)
+    bounds = problem.theta_bounds()
+    assert np.all(bounds[:, 0] < problem.theta_star)
+    assert np.all(problem.theta_star < bounds[:, 1])
+
+
+def test_names_and_formula():
+    x = np.arange(4.0)
+    assert LinearRegression(x, x, intercept=False).formula == "ŷ = θx"
+    assert LinearRegression(x, x, scaling="minmax").formula == "ŷ = θ₀ + θ₁z"
+    assert LinearRegression(x, x, degree=2).param_names == ("θ₀", "θ₁", "θ₂")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"x": [1.0], "y": [1.0]}, "same length, at least 2"),
+        ({"x": [1.0, 2.0], "y": [1.0]}, "same length"),
+        ({"x": [1.0, np.nan], "y": [1.0, 2.0]}, "must be finite"),
+        (
+            {"degree": 9},
+            r"'degree' parameter of LinearRegression must be an int in the range \[1, 5\]",
+        ),
+        (
+            {"scaling": "log"},
+            "'scaling' parameter .* one of 'none', 'standardize', 'minmax'. Got 'log'",
+        ),
+        ({"cost": "mae"}, "'cost' parameter"),
+    ],
+)
+def test_invalid_arguments_name_the_parameter(kwargs, match):
+    arguments = {"x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 2.0], **kwargs}
+    with pytest.raises(ValueError, match=match):
+        LinearRegression(**arguments)
+
+
+def test_results_are_read_only(three_points):
+    problem = LinearRegression(*three_points)
+    for array in (problem.x, problem.y, problem.design, problem.gram, problem.theta_star):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 1.0
+
+
+def test_the_package_never_imports_streamlit():
+    code = "import sys, gdlab, gdlab.figures; print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
