@@ -6,6 +6,7 @@ Run it with `streamlit run app.py`.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -126,11 +127,14 @@ def upload_data() -> tuple[str, gdlab.Dataset] | None:
         content = file.getvalue()
         try:
             columns = uploaded_dataset(content, file.name, None, None).columns
+            for key in ("upload_x", "upload_y"):  # a new file may not have the old columns
+                if st.session_state.get(key) not in columns:
+                    st.session_state.pop(key, None)
             left, right = st.sidebar.columns(2)
             x = left.selectbox("x column", columns, index=0, key="upload_x")
             y = right.selectbox("y column", columns, index=min(1, len(columns) - 1), key="upload_y")
             dataset = uploaded_dataset(content, file.name, x, y)
-            key = f"upload:{hash(content)}:{x}:{y}"
+            key = f"upload:{hashlib.sha256(content).hexdigest()}:{x}:{y}"
             st.session_state["last_upload"] = (key, dataset)
         except gdlab.DataError as error:
             st.sidebar.error(str(error))
@@ -287,7 +291,7 @@ def inspector(model: Model, run: Run, x_label: str, y_label: str) -> None:
         figures.fit_figure(problem, trace, k, x_label, y_label), config=config, key="fit"
     )
     left, right = st.columns([3, 2]) if problem.n_params == 1 else (left, right)
-    forced = trace.diverged
+    forced = run.verdict.kind == "diverging"
     log_scale = st.session_state.get("log_history", False) or forced
     left.plotly_chart(
         figures.history_figure(trace, k, problem.min_cost, log_scale), config=config, key="history"

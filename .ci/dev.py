@@ -36,7 +36,7 @@ def run(*command: str | Path) -> None:
 
 def ensure_venv(extra: str) -> None:
     """Create .venv and install gdlab (with `extra`) unless the same install is already there."""
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 - this file may be run by an older Python
         sys.exit(f"gdlab needs Python >= 3.10; this is {sys.version.split()[0]}.")
     spec = f".[{extra}]" if extra else "."
     stamp = VENV / ".gdlab-installed"
