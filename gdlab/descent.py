@@ -100,6 +100,21 @@ class Trace:
         return buffer.getvalue()
 
 
+def gradient_norm(grad: np.ndarray) -> np.ndarray:
+    """‖∇J‖ over the last axis, written out so a batch row matches a single run bit for bit."""
+    return np.sqrt((grad * grad).sum(axis=-1))
+
+
+def stopping_thresholds(
+    problem: Problem, cost0, grad_norm0, gtol: float, divergence_factor: float
+) -> tuple:
+    """The cost above which a run has diverged and the ‖∇J‖ below which it has converged."""
+    limit = divergence_factor * np.maximum(cost0, max(getattr(problem, "min_cost", 0.0), 1e-300))
+    # A gradient cannot be resolved below its round-off level (problem.gradient_floor).
+    tolerance = np.maximum(gtol * grad_norm0, float(getattr(problem, "gradient_floor", 0.0)))
+    return limit, tolerance
+
+
 def _rate_for(lr: LearningRate, step: int) -> float:
     value = lr(step) if callable(lr) else lr
     return check_float("descend", "lr", value, low=MIN_LR, high=MAX_LR, low_open=True)
@@ -130,12 +145,11 @@ def descend(
         cost, grad = float(problem.cost_value(theta)), problem.gradient(theta)
         costs.append(cost)
         grads.append(grad)
-        limit = divergence_factor * max(cost, getattr(problem, "min_cost", 0.0), 1e-300)
-        # A gradient cannot be resolved below its round-off level (problem.gradient_floor).
-        floor = float(getattr(problem, "gradient_floor", 0.0))
-        tolerance = max(gtol * float(np.linalg.norm(grad)), floor)
+        limit, tolerance = stopping_thresholds(
+            problem, cost, gradient_norm(grad), gtol, divergence_factor
+        )
         status, diverged_at = "max_steps", None
-        if float(np.linalg.norm(grad)) <= tolerance:
+        if gradient_norm(grad) <= tolerance:
             status = "converged"
         for k in range(steps if status == "max_steps" else 0):
             rate = _rate_for(lr, k)
@@ -153,7 +167,7 @@ def descend(
             if cost > limit:
                 status, diverged_at = "diverged", k + 1
                 break
-            if float(np.linalg.norm(grad)) <= tolerance:
+            if gradient_norm(grad) <= tolerance:
                 status = "converged"
                 break
 

@@ -1,0 +1,233 @@
+"""Many learning rates at once: one batched computation with an α axis.
+
+`sweep` runs gradient descent for every α in a single loop over steps, on arrays of shape
+(A, d), with the same arithmetic and stopping rules as `descend`: each row gives bit for bit
+the numbers a separate run would. Rows that stop (converged or diverged) are frozen while the
+others go on.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from gdlab._validation import check_float, check_int, check_vector, readonly
+from gdlab.descent import (
+    DIVERGENCE_FACTOR,
+    GTOL,
+    MAX_LR,
+    MAX_STEPS,
+    Problem,
+    gradient_norm,
+    stopping_thresholds,
+)
+
+MAX_RATES = 1_000
+# Reached: the excess cost J − J* fell to this fraction of its starting value.
+REACH_TOL = 1e-6
+_STATUS = np.array(["max_steps", "converged", "diverged"])
+_RUNNING, _CONVERGED, _DIVERGED = 0, 1, 2
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Final results for each α (arrays indexed like `lrs`)."""
+
+    lrs: np.ndarray
+    final_thetas: np.ndarray  # (A, d)
+    final_costs: np.ndarray
+    n_steps: np.ndarray  # steps taken before stopping
+    statuses: tuple[str, ...]
+    diverged_at: np.ndarray  # step of divergence, −1 when the run did not diverge
+    steps_to_reach: np.ndarray  # first k with J − J* ≤ tol·(J₀ − J*); −1 if never
+    tol: float
+    distance_ratio: np.ndarray  # measured ‖θₖ − θ*‖ / ‖θₖ₋₁ − θ*‖ over the last steps
+    max_steps: int
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({
+            "alpha": self.lrs,
+            "status": self.statuses,
+            "steps": self.n_steps,
+            "final J": self.final_costs,
+            f"steps to J-J* <= {self.tol:g}(J0-J*)": self.steps_to_reach,
+            "measured contraction": self.distance_ratio,
+        })  # fmt: skip
+
+    def to_csv(self) -> str:
+        buffer = io.StringIO()
+        self.to_frame().to_csv(buffer, index=False, float_format="%.17g")
+        return buffer.getvalue()
+
+
+def sweep(
+    problem: Problem,
+    theta0: np.ndarray | float,
+    lrs: np.ndarray,
+    steps: int = 1000,
+    *,
+    tol: float = REACH_TOL,
+    gtol: float = GTOL,
+    divergence_factor: float = DIVERGENCE_FACTOR,
+    progress: Progress | None = None,
+) -> Sweep:
+    """Gradient descent from θ₀ for every rate in `lrs`, in one batched computation.
+
+    `progress(k, steps)` is called every few steps, so a page can show how far it got.
+    """
+    func = "sweep"
+    theta0 = check_vector(func, "theta0", theta0, problem.n_params)
+    steps = check_int(func, "steps", steps, low=1, high=MAX_STEPS)
+    rates = np.atleast_1d(np.asarray(lrs, dtype=np.float64))
+    check_int(func, "len(lrs)", rates.size, low=1, high=MAX_RATES)
+    for rate in rates:
+        check_float(func, "lrs", rate, low=0.0, high=MAX_LR, low_open=True)
+    tol = check_float(func, "tol", tol, low=0.0, high=1.0)
+    count = rates.size
+    theta_star = np.asarray(getattr(problem, "theta_star", theta0))
+    min_cost = float(getattr(problem, "min_cost", 0.0))
+
+    with np.errstate(all="ignore"):  # overflow is detected, never warned about
+        theta = np.tile(theta0, (count, 1))
+        cost, grad = problem.cost_value(theta), problem.gradient(theta)
+        limit, tolerance = stopping_thresholds(
+            problem, cost[0], gradient_norm(grad[0]), gtol, divergence_factor
+        )
+        state = np.where(gradient_norm(grad) <= tolerance, _CONVERGED, _RUNNING)
+        taken = np.zeros(count, dtype=np.int64)
+        diverged_at = np.full(count, -1, dtype=np.int64)
+        # Histories of the frozen-or-moving rows: reach and contraction are read off afterwards,
+        # which keeps the loop to the few operations every row needs.
+        thetas = np.empty((steps + 1, count, theta0.size))
+        costs = np.empty((steps + 1, count))
+        thetas[0], costs[0] = theta, cost
+        rates_column = rates[:, None]
+        every = max(1, steps // 50)
+        last = 0
+        for k in range(steps):
+            active = state == _RUNNING
+            if not active.any():
+                break
+            new_theta = theta - rates_column * grad
+            new_cost, new_grad = problem.cost_value(new_theta), problem.gradient(new_theta)
+            finite = np.isfinite(new_cost) & np.isfinite(new_grad).all(axis=1)
+            finite &= np.isfinite(new_theta).all(axis=1)
+            commit = active & finite
+            np.copyto(theta, new_theta, where=commit[:, None])
+            np.copyto(cost, new_cost, where=commit)
+            np.copyto(grad, new_grad, where=commit[:, None])
+            taken += commit
+            thetas[k + 1], costs[k + 1] = theta, cost
+            last = k + 1
+            diverging = active & ~(finite & (cost <= limit))
+            converged = commit & ~diverging & (gradient_norm(grad) <= tolerance)
+            state = np.where(diverging, _DIVERGED, np.where(converged, _CONVERGED, state))
+            np.copyto(diverged_at, k + 1, where=diverging)
+            if progress is not None and (k + 1) % every == 0:
+                progress(k + 1, steps)
+        if progress is not None:
+            progress(steps, steps)
+        thetas, costs = thetas[: last + 1], costs[: last + 1]
+        start_excess = float(costs[0, 0]) - min_cost
+        arrived = costs - min_cost <= tol * start_excess
+        reached = np.where(arrived.any(axis=0), arrived.argmax(axis=0), -1)
+        distances = gradient_norm(thetas - theta_star)
+        ratio = _measured_ratio(distances, taken)
+
+    return Sweep(
+        lrs=readonly(rates.copy()),
+        final_thetas=readonly(theta),
+        final_costs=readonly(cost),
+        n_steps=readonly(taken),
+        statuses=tuple(_STATUS[state]),
+        diverged_at=readonly(diverged_at),
+        steps_to_reach=readonly(reached),
+        tol=tol,
+        distance_ratio=readonly(ratio),
+        max_steps=steps,
+    )
+
+
+def _measured_ratio(distances: np.ndarray, taken: np.ndarray, window: int = 10) -> np.ndarray:
+    """Geometric mean of ‖θₖ − θ*‖/‖θₖ₋₁ − θ*‖ over each run's last `window` steps (NaN when a
+    run took no step or sat on the minimum)."""
+    rows = np.arange(taken.size)
+    span = np.minimum(taken, window)
+    end, start = distances[taken, rows], distances[taken - span, rows]
+    with np.errstate(all="ignore"):
+        ratio = (end / start) ** (1.0 / span)
+    return np.where((span > 0) & (start > 0) & np.isfinite(ratio), ratio, np.nan)
+
+
+@dataclass(frozen=True)
+class RangeTest:
+    """The learning-rate range test: α grows exponentially each step while J is recorded."""
+
+    lrs: np.ndarray  # the rate used at each step
+    costs: np.ndarray  # J after each step
+    stopped_at: int | None  # the step where the cost blew up (None: it never did)
+    steepest_lr: float  # where J falls fastest against log α
+    valley_lr: float  # the rate of the lowest cost, divided by 10
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"alpha": self.lrs, "J": self.costs})
+
+
+def range_test(
+    problem: Problem,
+    theta0: np.ndarray | float,
+    lr_min: float = 1e-7,
+    lr_max: float = 10.0,
+    steps: int = 100,
+    *,
+    blowup: float = 4.0,
+) -> RangeTest:
+    """Smith's learning-rate range test ("LR finder"), on the full-batch cost.
+
+    Step k uses αₖ = lr_min·(lr_max/lr_min)^(k/(steps−1)) and records J after the step; the test
+    stops once J exceeds `blowup` × the lowest J seen. Two common suggestions are returned: the
+    rate where J falls fastest against log α, and a tenth of the rate with the lowest J. The
+    gradients here are exact, so no loss smoothing is needed.
+    """
+    func = "range_test"
+    theta = check_vector(func, "theta0", theta0, problem.n_params)
+    lr_min = check_float(func, "lr_min", lr_min, low=0.0, high=MAX_LR, low_open=True)
+    lr_max = check_float(func, "lr_max", lr_max, low=lr_min, high=MAX_LR, low_open=True)
+    steps = check_int(func, "steps", steps, low=3, high=MAX_STEPS)
+    rates = np.geomspace(lr_min, lr_max, steps)
+    costs = []
+    best = float(problem.cost_value(theta))
+    stopped_at = None
+    with np.errstate(all="ignore"):
+        for k, rate in enumerate(rates):
+            theta = theta - rate * problem.gradient(theta)
+            cost = float(problem.cost_value(theta))
+            if not np.isfinite(cost):
+                stopped_at = k
+                break
+            costs.append(cost)
+            best = min(best, cost)
+            if cost > blowup * best:
+                stopped_at = k
+                break
+    costs_array = np.array(costs)
+    used = rates[: costs_array.size]
+    lowest = int(np.argmin(costs_array))
+    # Steepest fall before the minimum: the most negative dJ/d(log α).
+    slopes = (
+        np.gradient(costs_array[: lowest + 1], np.log(used[: lowest + 1])) if lowest > 1 else None
+    )
+    steepest = float(used[int(np.argmin(slopes))]) if slopes is not None else float(used[0])
+    return RangeTest(
+        lrs=readonly(used.copy()),
+        costs=readonly(costs_array),
+        stopped_at=stopped_at,
+        steepest_lr=steepest,
+        valley_lr=float(used[lowest]) / 10,
+    )
