@@ -105,14 +105,24 @@ class LinearRegression:
         set_(self, "scaler", FeatureScaling.fit(x, self.scaling))
         design = self.features(x)
         n = x.size
+        with np.errstate(all="ignore"):  # extreme magnitudes are reported below instead
+            gram, xty, yty = design.T @ design / n, design.T @ y / n, float(y @ y / n)
+            # The minimum, by least squares on X itself (better conditioned than with G).
+            theta_star = np.linalg.lstsq(design, y, rcond=None)[0]
+            residuals = design @ theta_star - y
+            min_cost = float(_COST_FACTOR[self.cost] * np.mean(residuals**2))
+        if not all(np.all(np.isfinite(a)) for a in (gram, xty, yty, theta_star, min_cost)):
+            raise ValueError(
+                "The data's magnitudes are too extreme to fit in floating point (values like "
+                f"{np.max(np.abs(x)):.3g} in x and {np.max(np.abs(y)):.3g} in y). "
+                "Rescale them, for example by choosing other units, or standardize x."
+            )
         set_(self, "design", readonly(design))
-        set_(self, "gram", readonly(design.T @ design / n))
-        set_(self, "xty", readonly(design.T @ y / n))
-        set_(self, "yty", float(y @ y / n))
-        # The minimum, by least squares on X itself (better conditioned than solving with G).
-        theta_star = np.linalg.lstsq(design, y, rcond=None)[0]
+        set_(self, "gram", readonly(gram))
+        set_(self, "xty", readonly(xty))
+        set_(self, "yty", yty)
         set_(self, "theta_star", readonly(theta_star))
-        set_(self, "min_cost", float(self.cost_per_sample(theta_star)))
+        set_(self, "min_cost", min_cost)
 
     # -- the model ---------------------------------------------------------------------------
 

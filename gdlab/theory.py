@@ -85,6 +85,17 @@ class LearningRateTheory:
             return 1.0
         return math.log(factor) / -math.log(rho)
 
+    def kinds(self, lrs: np.ndarray, steps: int | None = None) -> np.ndarray:
+        """`regime(α, steps).kind` for many rates at once (same rules, vectorised)."""
+        lrs = np.asarray(lrs, dtype=np.float64)
+        rho = np.asarray(self.contraction(lrs))
+        kinds = np.where(lrs > self.one_step_lr * (1 + 1e-9), "oscillating", "smooth")
+        if steps is not None:
+            # steps_to_shrink(α) > steps  ⇔  ρ^steps > 1/100
+            kinds = np.where(rho > 100.0 ** (-1.0 / steps), "slow", kinds)
+        kinds = np.where(lrs > self.critical_lr, "diverging", kinds)
+        return np.where(np.isclose(lrs, self.critical_lr, rtol=1e-9, atol=0), "boundary", kinds)
+
     def regime(self, lr: float, steps: int | None = None) -> Regime:
         """Name the behaviour of α and say why, in a student's words.
 
@@ -115,7 +126,7 @@ class LearningRateTheory:
                 f"The error shrinks only ×{rho:.6g} per step: about {needed:,.0f} steps to cut "
                 f"it 100-fold, more than the {steps:,} allowed.",
             )
-        if lr > one:
+        if lr > one * (1 + 1e-9):  # α* = 1/λ_max when κ = 1: that is not an overshoot
             return Regime(
                 "oscillating",
                 "oscillates but converges",

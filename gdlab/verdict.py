@@ -34,6 +34,8 @@ def remaining_gap(trace: Trace, min_cost: float) -> tuple[float, str]:
 
 
 def _percent(fraction: float) -> str:
+    if fraction < 1e-4:
+        return "less than 0.01%"
     if fraction >= 10:
         return f"{fraction:,.0f}×"
     return f"{100 * fraction:.2g}%" if fraction < 0.1 else f"{100 * fraction:.0f}%"
@@ -67,6 +69,17 @@ def judge(trace: Trace, theory: LearningRateTheory, min_cost: float, lr: float) 
                 f"{rate} sits exactly on α_crit = 2/λ_max: it bounces forever.",
                 "Every step jumps to the mirror point across the minimum.",
             )
+        best_is_slow = theory.steps_to_shrink(theory.optimal_lr) > trace.n_steps
+        if best_is_slow and lr >= theory.optimal_lr / 2:
+            kappa = theory.condition_number
+            return Verdict(
+                "slow",
+                f"Slow even at {rate}: after {trace.n_steps:,} steps the cost is still "
+                f"{gap_words}, because the valley is narrow (κ = {kappa:,.0f}).",
+                f"Any α safe for the steep direction (below 2/λ_max = {crit:.4g}) crawls along "
+                f"the flat one: at best the error shrinks ×{(kappa - 1) / (kappa + 1):.4f} per "
+                f"step. Scaling x makes the cost rounder; try standardize.",
+            )
         return Verdict(
             "slow",
             f"Too small: after {trace.n_steps:,} steps the cost is still {gap_words}.",
@@ -74,10 +87,9 @@ def judge(trace: Trace, theory: LearningRateTheory, min_cost: float, lr: float) 
             f"about {theory.steps_to_shrink(lr):,.0f} steps would cut it 100-fold. "
             f"Try a larger α (the best fixed rate here is α* = {theory.optimal_lr:.4g}).",
         )
+    steps = f"{trace.n_steps:,} step{'' if trace.n_steps == 1 else 's'}"
     ending = (
-        f"converged in {trace.n_steps:,} steps"
-        if trace.converged
-        else f"is within {gap_words.split(' ', 1)[0]} of the minimum"
+        f"converged in {steps}" if trace.converged else f"after {steps} the cost is {gap_words}"
     )
     if regime.kind == "oscillating":
         return Verdict(

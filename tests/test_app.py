@@ -21,6 +21,7 @@ CARS_CSV = (Path(__file__).resolve().parent.parent / "data" / "cars.csv").read_b
 @pytest.fixture(autouse=True)
 def clear_caches():
     st.cache_data.clear()  # shared by every AppTest in this process
+    st.cache_resource.clear()
     yield
 
 
@@ -111,6 +112,7 @@ def test_default_page_teaches_a_smooth_descent_on_cars():
     kind, text = verdict(at)
     assert kind == "success" and "converges smoothly" in text
     assert set(charts(at)) == {
+        "Where α sits (for 50 steps)",
         "Cost J(θ) and its tangent at step 0",
         "Data and the model at step 0",
         "Cost history",
@@ -278,7 +280,7 @@ def test_a_first_upload_that_fails_falls_back_to_builtin_data():
     at.run()
     assert_clean(at)
     assert len(at.sidebar.error) == 1
-    assert len(charts(at)) == 3
+    assert len(charts(at)) == 4
 
 
 # -- models --------------------------------------------------------------------------------
@@ -293,7 +295,7 @@ def test_every_model_scaling_and_cost(params, scaling, cost):
     at.selectbox(key="scaling").set_value(scaling).run()
     at.radio(key="cost").set_value(cost).run()
     assert_clean(at)
-    assert len(charts(at)) == (3 if params == 1 else 4)
+    assert len(charts(at)) == (4 if params == 1 else 5)
     theory = gdlab.learning_rate_theory(
         gdlab.LinearRegression(
             gdlab.load_dataset("cars").x,

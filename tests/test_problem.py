@@ -50,8 +50,8 @@ def test_gradient_keeps_the_factor_x(three_points):
 
 data_strategy = st.integers(3, 30).flatmap(
     lambda n: st.tuples(
-        hnp.arrays(np.float64, n, elements=st.floats(-50, 50)),
-        hnp.arrays(np.float64, n, elements=st.floats(-50, 50)),
+        hnp.arrays(np.float64, n, elements=st.floats(-50, 50, allow_subnormal=False)),
+        hnp.arrays(np.float64, n, elements=st.floats(-50, 50, allow_subnormal=False)),
     )
 )
 
@@ -195,6 +195,15 @@ def test_invalid_arguments_name_the_parameter(kwargs, match):
     arguments = {"x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 2.0], **kwargs}
     with pytest.raises(ValueError, match=match):
         LinearRegression(**arguments)
+
+
+@pytest.mark.parametrize("scale", [1e-311, 1e200])
+def test_extreme_magnitudes_are_refused_with_a_clear_message(scale):
+    x = np.array([1.0, 0.0, 3.0]) * scale
+    with pytest.raises(ValueError, match="too extreme to fit in floating point"):
+        LinearRegression(
+            x, np.array([1.0, 1.0, 2.0]) * (1e200 if scale > 1 else 1.0), intercept=False
+        )
 
 
 def test_results_are_read_only(three_points):

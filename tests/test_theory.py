@@ -78,3 +78,16 @@ def test_explanations_name_the_numbers(three_points):
     crit = theory.critical_lr
     regime = theory.regime(1.5 * crit)
     assert f"{crit:.4g}" in regime.explanation and regime.title == "diverges"
+
+
+@pytest.mark.parametrize("steps", [None, 10, 1000])
+def test_vectorised_kinds_agree_with_regime(three_points, steps):
+    for problem in (
+        LinearRegression(*three_points),
+        LinearRegression(*three_points, intercept=False),
+    ):
+        theory = learning_rate_theory(problem)
+        rates = np.geomspace(1e-4, 3, 500) * theory.critical_lr
+        rates = np.append(rates, [theory.critical_lr, theory.one_step_lr])
+        expected = [theory.regime(float(a), steps).kind for a in rates]
+        assert list(theory.kinds(rates, steps)) == expected

@@ -1,0 +1,493 @@
+"""Pure figure builders for the learning-rate experiments: rates side by side, the sweep, the
+range test and the regimes (data in, plotly Figure out; see figures.py for the conventions)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import groupby
+
+import numpy as np
+import plotly.graph_objects as go
+
+from gdlab.descent import Trace
+from gdlab.figures import (
+    BLACK,
+    BLUE,
+    GREEN,
+    ORANGE,
+    PALETTE,
+    PURPLE,
+    SKY,
+    VERMILLION,
+    View,
+    _figure,
+    _label,
+    _scatter,
+    thin_indices,
+)
+from gdlab.problem import LinearRegression
+from gdlab.sweep import RangeTest, Sweep
+from gdlab.theory import LearningRateTheory
+
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon")
+REGIME_COLOURS = {
+    "slow": SKY,
+    "smooth": GREEN,
+    "oscillating": ORANGE,
+    "boundary": ORANGE,
+    "diverging": VERMILLION,
+}
+COBWEB_STEPS = 200  # later bounces pile up on the fixed point; they add nothing to see
+
+REGIME_NAMES = {
+    "slow": "too slow",
+    "smooth": "smooth",
+    "oscillating": "oscillating",
+    "boundary": "edge",
+    "diverging": "diverging",
+}
+
+
+def _theory_marks(theory: LearningRateTheory) -> tuple[tuple[float, str, str], ...]:
+    return (
+        (theory.one_step_lr, "1/λ_max", "dot"),
+        (theory.optimal_lr, "α*", "dash"),
+        (theory.critical_lr, "α_crit", "solid"),
+    )
+
+
+def _vertical_lines(theory: LearningRateTheory, y_ref: str = "paper"):
+    shapes, labels = [], []
+    for i, (rate, name, dash) in enumerate(_theory_marks(theory)):
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": y_ref,
+                "x0": rate,
+                "x1": rate,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": BLACK, "dash": dash, "width": 2},
+            }
+        )
+        labels.append(
+            _label(
+                np.log10(rate),
+                1.0 - 0.07 * i,
+                f"{name} = {rate:.3g}",
+                BLACK,
+                yref="paper",
+                xanchor="left",
+            )
+        )
+    return shapes, labels
+
+
+def _excess(costs: np.ndarray, min_cost: float) -> np.ndarray:
+    """J − J* for a log axis: round-off zeros shown at a floor far below anything real."""
+    excess = np.maximum(costs - min_cost, 0.0)
+    floor = max(float(costs[0]) * 1e-16, 1e-300)
+    return np.maximum(excess, floor)
+
+
+# -- several rates side by side -------------------------------------------------------------
+
+
+def compare_history_figure(traces: Sequence[Trace], labels: Sequence[str], min_cost: float):
+    """J − J* against k for every rate, on a log scale: straight lines mean geometric speed."""
+    series = []
+    for i, (trace, label) in enumerate(zip(traces, labels, strict=True)):
+        index = thin_indices(trace.costs.size)
+        series.append(_scatter(
+            index, _excess(trace.costs[index], min_cost), label,
+            mode="lines+markers" if index.size <= 60 else "lines",
+            line={"color": PALETTE[i % len(PALETTE)], "width": 3, "dash": DASHES[i % 8]},
+            marker={"symbol": SYMBOLS[i % 8], "size": 7},
+        ))  # fmt: skip
+    return _figure(
+        series, "Cost histories side by side", "step k", "J − J* (log scale)", yaxis={"type": "log"}
+    )
+
+
+def paths_figure(
+    problem: LinearRegression, traces: Sequence[Trace], labels: Sequence[str], k: int, view: View
+) -> go.Figure:
+    """Small multiples: each rate's path to step k on the cost curve (or contours)."""
+    count = len(traces)
+    columns = min(count, 3)
+    rows = -(-count // columns)
+    gap = 0.06
+    width, height = (1 - gap * (columns - 1)) / columns, (1 - 0.12 * (rows - 1)) / rows
+    layout_axes, series, annotations = {}, [], []
+    if problem.n_params == 1:
+        grid = np.linspace(*view.box[0], 200)
+        curve = problem.cost_value(grid[:, None])
+    else:
+        t0, t1 = np.linspace(*view.box[0], 40), np.linspace(*view.box[1], 40)
+        excess = problem.excess_cost(np.stack(np.meshgrid(t0, t1), axis=-1))
+        z = np.log10(excess + max(float(excess.max()) * 1e-8, 1e-300))
+    for i, (trace, label) in enumerate(zip(traces, labels, strict=True)):
+        row, col = divmod(i, columns)
+        suffix = "" if i == 0 else str(i + 1)
+        x0 = col * (width + gap)
+        y1 = 1 - row * (height + 0.12)
+        layout_axes[f"xaxis{suffix}"] = {
+            "domain": [x0, x0 + width],
+            "anchor": f"y{suffix}",
+            "range": list(view.box[0]),
+        }
+        layout_axes[f"yaxis{suffix}"] = {"domain": [y1 - height, y1], "anchor": f"x{suffix}"}
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "showlegend": False}
+        step = min(k, trace.n_steps)
+        path = trace.thetas[: step + 1]
+        path = path[view.contains(path)]
+        colour = PALETTE[i % len(PALETTE)]
+        if problem.n_params == 1:
+            series.append(
+                _scatter(
+                    grid, curve, "J(θ)", mode="lines", line={"color": "#999999", "width": 2}, **axes
+                )
+            )
+            series.append(
+                _scatter(
+                    path[:, 0],
+                    problem.cost_value(path),
+                    label,
+                    mode="lines+markers",
+                    line={"color": colour, "width": 2},
+                    marker={"symbol": SYMBOLS[i % 8], "size": 8},
+                    **axes,
+                )
+            )
+        else:
+            layout_axes[f"yaxis{suffix}"]["range"] = list(view.box[1])
+            series.append(
+                {
+                    "type": "contour",
+                    "x": t0,
+                    "y": t1,
+                    "z": z,
+                    "showscale": False,
+                    "colorscale": "Greys",
+                    "ncontours": 12,
+                    "contours": {"coloring": "lines"},
+                    "xaxis": f"x{suffix}",
+                    "yaxis": f"y{suffix}",
+                    "hoverinfo": "skip",
+                }
+            )
+            series.append(
+                _scatter(
+                    path[:, 0],
+                    path[:, 1],
+                    label,
+                    mode="lines+markers",
+                    line={"color": colour, "width": 2},
+                    marker={"symbol": SYMBOLS[i % 8], "size": 7},
+                    **axes,
+                )
+            )
+        annotations.append(
+            {
+                "text": label,
+                "x": x0,
+                "y": y1 + 0.01,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 14, "color": colour},
+            }
+        )
+    figure = _figure(series, "", problem.param_names[0], "", annotations=tuple(annotations))
+    figure.update_layout(layout_axes, height=max(320, 300 * rows), margin={"t": 50})
+    figure.layout.title = {"text": f"Paths up to step {k}", "x": 0, "y": 0.995}
+    return figure
+
+
+# -- the sweep ------------------------------------------------------------------------------
+
+
+def sweep_figure(result: Sweep, theory: LearningRateTheory, min_cost: float) -> go.Figure:
+    """Final J − J* and the steps needed to reach the tolerance, against α on a log axis."""
+    excess = _excess(result.final_costs, min_cost)
+    reached = result.steps_to_reach >= 0
+    diverged = np.array([s == "diverged" for s in result.statuses])
+    series = [
+        _scatter(
+            result.lrs,
+            excess,
+            "final J − J*",
+            mode="lines+markers",
+            line={"color": BLUE, "width": 3},
+            marker={"size": 6},
+        ),
+        _scatter(
+            result.lrs[diverged],
+            excess[diverged],
+            "diverged (last finite J)",
+            mode="markers",
+            marker={"color": VERMILLION, "size": 10, "symbol": "x"},
+        ),
+        _scatter(
+            result.lrs[reached],
+            result.steps_to_reach[reached],
+            f"steps to J − J* ≤ {result.tol:g}·(J₀ − J*)",
+            mode="lines+markers",
+            line={"color": ORANGE, "width": 3, "dash": "dash"},
+            marker={"size": 6, "symbol": "square"},
+            xaxis="x",
+            yaxis="y2",
+        ),
+    ]
+    shapes, labels = _vertical_lines(theory)
+    figure = _figure(
+        series,
+        f"Sweep: {result.lrs.size} rates × up to {result.max_steps:,} steps",
+        "learning rate α (log scale)",
+        "final J − J* (log scale)",
+        shapes=tuple(shapes),
+        annotations=tuple(labels),
+        xaxis={"type": "log"},
+        yaxis={"type": "log"},
+    )
+    figure.update_layout(
+        yaxis2={
+            "title": {"text": "steps to reach"},
+            "overlaying": "y",
+            "side": "right",
+            "type": "log",
+            "showgrid": False,
+        },
+        margin={"r": 80},
+    )
+    return figure
+
+
+def contraction_figure(result: Sweep, theory: LearningRateTheory) -> go.Figure:
+    """Predicted contraction max|1 − αλᵢ| against the measured ‖θₖ − θ*‖ ratio."""
+    grid = np.geomspace(result.lrs.min(), result.lrs.max(), 300)
+    measured = np.isfinite(result.distance_ratio)
+    series = [
+        _scatter(
+            grid,
+            theory.contraction(grid),
+            "predicted max|1 − αλᵢ|",
+            mode="lines",
+            line={"color": BLUE, "width": 3},
+        ),
+        _scatter(
+            result.lrs[measured],
+            result.distance_ratio[measured],
+            "measured ‖θₖ − θ*‖ / ‖θₖ₋₁ − θ*‖",
+            mode="markers",
+            marker={"color": VERMILLION, "size": 8, "symbol": "circle-open", "line": {"width": 2}},
+        ),
+    ]
+    shapes, labels = _vertical_lines(theory)
+    shapes.append(
+        {
+            "type": "line",
+            "xref": "paper",
+            "x0": 0,
+            "x1": 1,
+            "y0": 1,
+            "y1": 1,
+            "line": {"color": GREEN, "dash": "dot", "width": 2},
+        }
+    )
+    return _figure(
+        series,
+        "Contraction per step: theory and measurement",
+        "learning rate α (log scale)",
+        "factor per step (log scale)",
+        shapes=tuple(shapes),
+        annotations=tuple(labels),
+        xaxis={"type": "log"},
+        yaxis={"type": "log"},
+    )
+
+
+# -- the range test -------------------------------------------------------------------------
+
+
+def range_test_figure(result: RangeTest, theory: LearningRateTheory) -> go.Figure:
+    series = [
+        _scatter(
+            result.lrs,
+            result.costs,
+            "J after the step",
+            mode="lines+markers",
+            line={"color": BLUE, "width": 3},
+            marker={"size": 5},
+        )
+    ]
+    shapes, labels = _vertical_lines(theory)
+    for rate, name, colour in (
+        (result.steepest_lr, "steepest fall", PURPLE),
+        (result.valley_lr, "lowest J ÷ 10", GREEN),
+    ):
+        series.append(
+            _scatter(
+                [rate, rate],
+                [result.costs.min(), result.costs.max()],
+                f"suggested: {name} = {rate:.3g}",
+                mode="lines",
+                line={"color": colour, "width": 3, "dash": "dashdot"},
+            )
+        )
+    return _figure(
+        series,
+        "Learning-rate range test",
+        "learning rate α at that step (log scale)",
+        "cost J (log scale)",
+        shapes=tuple(shapes),
+        annotations=tuple(labels),
+        xaxis={"type": "log"},
+        yaxis={"type": "log"},
+    )
+
+
+# -- the regime, visible --------------------------------------------------------------------
+
+
+def regime_zones(theory: LearningRateTheory, steps: int, low: float, high: float):
+    """[(kind, from α, to α)] along a log axis, read off `theory.regime` itself."""
+    grid = np.geomspace(low, high, 600)
+    kinds = theory.kinds(grid, steps)
+    zones, start = [], 0
+    for kind, group in groupby(kinds):
+        size = len(list(group))
+        zones.append((kind, float(grid[start]), float(grid[min(start + size, grid.size - 1)])))
+        start += size
+    return zones
+
+
+def regime_bar_figure(theory: LearningRateTheory, lr: float, steps: int) -> go.Figure:
+    low = min(lr, theory.one_step_lr) / 100
+    high = max(lr, theory.critical_lr) * 10
+    shapes, annotations = [], []
+    for kind, start, end in regime_zones(theory, steps, low, high):
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "y",
+                "x0": start,
+                "x1": end,
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": REGIME_COLOURS[kind],
+                "opacity": 0.55,
+                "line": {"width": 0},
+            }
+        )
+        if np.log10(end / start) > 0.25:
+            annotations.append(
+                _label(np.log10(np.sqrt(start * end)), 0.5, REGIME_NAMES[kind], BLACK)
+            )
+    marks, labels = _vertical_lines(theory, y_ref="y")
+    shapes += marks
+    series = [
+        _scatter(
+            [lr],
+            [0.5],
+            f"α = {lr:.4g}",
+            mode="markers",
+            marker={"color": BLACK, "size": 22, "symbol": "triangle-down"},
+        )
+    ]
+    figure = _figure(
+        series,
+        f"Where α sits (for {steps:,} steps)",
+        "learning rate α (log scale)",
+        "",
+        shapes=tuple(shapes),
+        annotations=tuple(annotations + labels),
+        xaxis={"type": "log", "range": [np.log10(low), np.log10(high)]},
+        yaxis={"range": [0, 1.25], "showticklabels": False, "showgrid": False},
+    )
+    figure.update_layout(height=260, showlegend=False)
+    return figure
+
+
+def cost_ratio_figure(trace: Trace, theory: LearningRateTheory, lr: float, min_cost: float):
+    """(J(θₖ₊₁) − J*)/(J(θₖ) − J*) per step against the envelope max|1 − αλ|²."""
+    excess = _excess(trace.costs, min_cost)
+    usable = excess[:-1] > float(trace.costs[0]) * 1e-13  # ratios of round-off mean nothing
+    ratios = excess[1:] / excess[:-1]
+    steps = np.arange(1, trace.costs.size)
+    envelope = theory.contraction(lr) ** 2
+    series = [
+        _scatter(
+            steps[usable],
+            ratios[usable],
+            "measured ratio",
+            mode="lines+markers",
+            line={"color": BLUE, "width": 2},
+            marker={"size": 6},
+        ),
+        _scatter(
+            [0, max(trace.n_steps, 1)],
+            [envelope, envelope],
+            f"theory: max|1 − αλ|² = {envelope:.3g}",
+            mode="lines",
+            line={"color": VERMILLION, "dash": "dash", "width": 3},
+        ),
+    ]
+    return _figure(
+        series,
+        "Excess cost kept per step",
+        "step k",
+        "(J(θₖ₊₁) − J*) / (J(θₖ) − J*) (log)",
+        yaxis={"type": "log"},
+    )
+
+
+def cobweb_figure(problem: LinearRegression, trace: Trace, lr: float, view: View) -> go.Figure:
+    """The return map θ ↦ θ − αJ′(θ) with the diagonal: the path bounces between them."""
+    lo, hi = view.box[0]
+    grid = np.array([lo, hi])
+    mapped = grid - lr * problem.gradient(grid[:, None])[:, 0]
+    slope = 1 - lr * float(problem.hessian()[0, 0])
+    # (θ₀, θ₀) → (θ₀, θ₁) → (θ₁, θ₁) → (θ₁, θ₂) → …: up to the map, across to the diagonal.
+    path = trace.thetas[: COBWEB_STEPS + 1, 0]
+    stairs_y = np.concatenate([path[:1], np.repeat(path[1:], 2)])
+    stairs_x = np.repeat(path, 2)[: stairs_y.size]
+    inside = (stairs_x >= lo) & (stairs_x <= hi) & (stairs_y >= lo) & (stairs_y <= hi)
+    series = [
+        _scatter(
+            grid,
+            grid,
+            "diagonal θₖ₊₁ = θₖ",
+            mode="lines",
+            line={"color": "#888888", "dash": "dot", "width": 2},
+        ),
+        _scatter(
+            grid,
+            mapped,
+            f"map θ − αJ′(θ), slope 1 − αJ″ = {slope:.3g}",
+            mode="lines",
+            line={"color": BLUE, "width": 3},
+        ),
+        _scatter(
+            stairs_x[inside],
+            stairs_y[inside],
+            "path",
+            mode="lines+markers",
+            line={"color": VERMILLION, "width": 2},
+            marker={"size": 5},
+        ),
+    ]
+    name = problem.param_names[0]
+    return _figure(
+        series,
+        "Cobweb: each step as a bounce off the map",
+        f"{name}ₖ",
+        f"{name}ₖ₊₁",
+        xaxis={"range": [lo, hi]},
+        yaxis={"range": [lo, hi]},
+    )

@@ -1,0 +1,134 @@
+"""Shareable links: the page's controls as URL query parameters, and back.
+
+A value that does not parse or is out of range is dropped with a notice saying what was wrong
+and what is used instead, so a mangled link still opens a working page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from gdlab.controls import LR_MAX, LR_MIN, MAX_PAGE_STEPS
+from gdlab.data import DEFAULT_DATASET, list_datasets
+from gdlab.presets import PRESETS_BY_KEY
+from gdlab.problem import COSTS, SCALINGS
+
+SOURCES = ("builtin", "synthetic", "upload")
+SECTIONS = ("step", "compare", "sweep", "range", "regimes")
+MAX_COMPARE = 8
+
+
+@dataclass(frozen=True)
+class LinkField:
+    parse: Callable[[str], object]  # raises ValueError with the allowed values
+    default: object
+
+
+def _choice(*options: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in options:
+            raise ValueError(f"one of {', '.join(options)}")
+        return text
+
+    return parse
+
+
+def _number(low: float, high: float, integer: bool = False) -> Callable[[str], float | int]:
+    def parse(text: str) -> float | int:
+        allowed = f"{'a whole number' if integer else 'a number'} from {low:g} to {high:g}"
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(allowed) from None
+        if not math.isfinite(value) or not low <= value <= high:
+            raise ValueError(allowed)
+        if integer:
+            if value != int(value):
+                raise ValueError(allowed)
+            return int(value)
+        return value
+
+    return parse
+
+
+def _numbers(low: float, high: float, max_count: int) -> Callable[[str], tuple[float, ...]]:
+    one = _number(low, high)
+
+    def parse(text: str) -> tuple[float, ...]:
+        parts = [p for p in text.split(",") if p.strip()]
+        if not 1 <= len(parts) <= max_count:
+            raise ValueError(f"1 to {max_count} comma-separated numbers from {low:g} to {high:g}")
+        return tuple(float(one(p.strip())) for p in parts)
+
+    return parse
+
+
+def _flag(text: str) -> bool:
+    if text not in ("0", "1"):
+        raise ValueError("0 or 1")
+    return text == "1"
+
+
+FIELDS: dict[str, LinkField] = {
+    "source": LinkField(_choice(*SOURCES), "builtin"),
+    "dataset": LinkField(_choice(*(info.name for info in list_datasets())), DEFAULT_DATASET),
+    "n": LinkField(_number(2, 10_000, integer=True), 50),
+    "seed": LinkField(_number(0, 2**31 - 1, integer=True), 0),
+    "slope": LinkField(_number(-100, 100), 2.0),
+    "intercept": LinkField(_number(-100, 100), 1.0),
+    "noise": LinkField(_number(0, 100), 1.0),
+    "params": LinkField(_number(1, 2, integer=True), 1),
+    "scaling": LinkField(_choice(*SCALINGS), "none"),
+    "cost": LinkField(_choice(*COSTS), "mse"),
+    # θ₀'s range depends on the data; the page checks it once the data are known.
+    "theta0": LinkField(_numbers(-1e12, 1e12, 2), (0.0,)),
+    "lr": LinkField(_number(LR_MIN, LR_MAX), 0.001),
+    "steps": LinkField(_number(1, MAX_PAGE_STEPS, integer=True), 50),
+    "k": LinkField(_number(0, MAX_PAGE_STEPS, integer=True), 0),
+    "log": LinkField(_flag, False),
+    "compare": LinkField(_numbers(LR_MIN, LR_MAX, MAX_COMPARE), ()),
+    "preset": LinkField(_choice(*PRESETS_BY_KEY), ""),
+    "section": LinkField(_choice(*SECTIONS), "step"),
+}
+
+
+def read_link(query: Mapping[str, str]) -> tuple[dict[str, object], tuple[str, ...]]:
+    """The valid values in a URL's query, and a notice for each value that was not."""
+    values: dict[str, object] = {}
+    notices = []
+    for name, text in query.items():
+        field = FIELDS.get(name)
+        if field is None:
+            notices.append(f"Ignored the unknown link parameter '{name}'.")
+            continue
+        try:
+            values[name] = field.parse(str(text).strip())
+        except ValueError as allowed:
+            notices.append(
+                f"The link's {name}={str(text)[:40]!r} is not {allowed}; "
+                f"using the default, {_show(field.default)}."
+            )
+    return values, tuple(notices)
+
+
+def write_link(values: Mapping[str, object]) -> dict[str, str]:
+    """Query parameters for the values that differ from their defaults (short links)."""
+    query = {}
+    for name, value in values.items():
+        field = FIELDS[name]
+        if value == field.default:
+            continue
+        query[name] = _show(value)
+    return query
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, tuple):
+        return ",".join(_show(v) for v in value) or "none"
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    return str(value)

@@ -1,0 +1,1 @@
+"""The Streamlit page's sections (the numerical work lives in the gdlab package)."""

@@ -1,0 +1,86 @@
+"""Cached core results: pure, hashable inputs in, immutable gdlab results out.
+
+Every cache is bounded (max_entries) and shared by all sessions, keyed by content, so a class
+opening the same link computes each run once and memory does not grow with the audience.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+import gdlab
+from gdlab.sweep import RangeTest, Sweep, range_test, sweep
+from gdlab.verdict import Verdict, judge
+
+
+@dataclass(frozen=True)
+class Model:
+    problem: gdlab.LinearRegression
+    theory: gdlab.LearningRateTheory
+
+
+@dataclass(frozen=True)
+class Run:
+    trace: gdlab.Trace
+    verdict: Verdict
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def builtin_dataset(name: str) -> gdlab.Dataset:
+    return gdlab.load_dataset(name)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def synthetic_dataset(n: int, slope: float, intercept: float, noise: float, seed: int):
+    return gdlab.make_linear(n=n, slope=slope, intercept=intercept, noise=noise, seed=seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def uploaded_dataset(content: bytes, name: str, x: str | None, y: str | None) -> gdlab.Dataset:
+    return gdlab.read_csv(content, x=x, y=y, name=name)
+
+
+# `data_key` identifies the data's content; the dataset itself is not hashed again.
+@st.cache_resource(max_entries=32, show_spinner=False)
+def build_model(data_key: str, _dataset: gdlab.Dataset, params: int, scaling: str, cost: str):
+    """Immutable and read-only, so one shared copy serves every session (no pickling)."""
+    problem = gdlab.LinearRegression(
+        _dataset.x, _dataset.y, intercept=params == 2, scaling=scaling, cost=cost
+    )
+    return Model(problem, gdlab.learning_rate_theory(problem))
+
+
+def model_key(data_key: str, params: int, scaling: str, cost: str) -> tuple:
+    return (data_key, params, scaling, cost)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def run_descent(key: tuple, _model: Model, theta0: tuple, lr: float, steps: int) -> Run:
+    trace = gdlab.descend(_model.problem, np.array(theta0), lr, steps)
+    return Run(trace, judge(trace, _model.theory, _model.problem.min_cost, lr))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def run_sweep(
+    key: tuple,
+    _model: Model,
+    theta0: tuple,
+    low: float,
+    high: float,
+    count: int,
+    steps: int,
+    _progress: Callable[[int, int], None] | None = None,
+) -> Sweep:
+    rates = np.geomspace(low, high, count)
+    return sweep(_model.problem, np.array(theta0), rates, steps, progress=_progress)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def run_range_test(
+    key: tuple, _model: Model, theta0: tuple, low: float, high: float, steps: int
+) -> RangeTest:
+    return range_test(_model.problem, np.array(theta0), low, high, steps)

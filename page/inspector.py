@@ -1,0 +1,176 @@
+"""The run at a glance (verdict, metrics) and step by step (the inspector), with the maths."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import gdlab
+from gdlab import figures, lab_figures
+from gdlab.controls import fmt
+from page.compute import Model, Run
+
+VERDICT_BOXES = {
+    "smooth": st.success,
+    "oscillating": st.info,
+    "slow": st.warning,
+    "boundary": st.warning,
+    "diverging": st.error,
+}
+CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅", "012345")
+
+
+def show_verdict(run: Run) -> None:
+    VERDICT_BOXES[run.verdict.kind](f"**{run.verdict.headline}** {run.verdict.detail}")
+
+
+def show_metrics(model: Model, run: Run) -> None:
+    trace, problem = run.trace, model.problem
+    pairs = zip(problem.param_names, trace.theta, strict=True)
+    theta = ", ".join(f"{name} = {fmt(v)}" for name, v in pairs)
+    columns = st.columns(5)
+    columns[0].metric("Final cost J", fmt(trace.cost))
+    columns[1].metric("Minimum J*", fmt(problem.min_cost))
+    columns[2].metric("Final θ", theta)
+    columns[3].metric("Steps taken", f"{trace.n_steps:,}")
+    columns[4].metric("Gradient norm ‖∇J‖", fmt(float(trace.grad_norms[-1]), 3))
+
+
+def show_regime_bar(model: Model, lr: float, steps: int) -> None:
+    figure = lab_figures.regime_bar_figure(model.theory, lr, steps)
+    st.plotly_chart(figure, config=CHART_CONFIG, key="regime_bar")
+
+
+def step_controls(last: int) -> int:
+    """Step slider with previous / next / play; returns k."""
+    k = min(max(st.session_state.get("k", 0), 0), last)
+    if st.session_state.get("playing"):
+        k = min(k + 1, last)
+        if k >= last:
+            st.session_state["playing"] = False
+    st.session_state["k"] = k
+
+    def move(delta: int) -> None:
+        st.session_state["k"] = min(max(st.session_state.get("k", 0) + delta, 0), last)
+
+    slider, prev, nxt, play = st.columns([8, 1, 1, 1.3], vertical_alignment="bottom")
+    k = slider.slider("Step k", 0, last, key="k") if last > 0 else 0
+    prev.button("◀ prev", on_click=move, args=(-1,), disabled=k == 0, key="prev")
+    nxt.button("next ▶", on_click=move, args=(1,), disabled=k >= last, key="next")
+    playing = st.session_state.get("playing", False)
+    if play.button("⏸ pause" if playing else "⏵ play", key="play", disabled=last == 0):
+        st.session_state["playing"] = not playing
+        if not playing and k >= last:
+            st.session_state["k"] = 0
+        st.rerun(scope="app")  # play is a timer on the fragment: re-register it
+    return k
+
+
+def step_in_numbers(problem: gdlab.LinearRegression, trace: gdlab.Trace, k: int) -> None:
+    if k >= trace.n_steps:
+        st.markdown(f"**Step {k}** is the last one. {trace.message}")
+        return
+    lr = trace.lrs[k]
+    names = [n.replace("θ", r"\theta").translate(_SUBSCRIPTS) for n in problem.param_names]
+    rows = [
+        rf"{name}_{{{k + 1}}} = {name}_{{{k}}} - \alpha\,\frac{{\partial J}}{{\partial {name}}}"
+        rf" = {fmt(trace.thetas[k, j])} - {fmt(lr)} \times ({fmt(trace.grads[k, j])})"
+        rf" = {fmt(trace.thetas[k + 1, j])}"
+        for j, name in enumerate(names)
+    ]
+    st.latex(r"\\".join(rows))
+    st.caption(
+        f"Cost {fmt(trace.costs[k])} → {fmt(trace.costs[k + 1])}. The slope times α is the step, "
+        "and the minus sign sends it downhill."
+    )
+
+
+def inspector(model: Model, run: Run, x_label: str, y_label: str) -> None:
+    """Step through the run: a fragment, so it redraws alone and never reruns the descent."""
+    problem, trace = model.problem, run.trace
+    k = step_controls(trace.n_steps)
+    view = figures.parameter_view(problem, trace)
+    left, right = st.columns(2)
+    if problem.n_params == 1:
+        left.plotly_chart(
+            figures.cost_curve_figure(problem, trace, k, view), config=CHART_CONFIG, key="curve"
+        )
+    else:
+        left.plotly_chart(
+            figures.contour_figure(problem, trace, k, view), config=CHART_CONFIG, key="contour"
+        )
+        right.plotly_chart(
+            figures.slice_figure(problem, trace, k), config=CHART_CONFIG, key="slice"
+        )
+        left, right = st.columns(2)
+    right.plotly_chart(
+        figures.fit_figure(problem, trace, k, x_label, y_label), config=CHART_CONFIG, key="fit"
+    )
+    if problem.n_params == 1:
+        left, right = st.columns([3, 2])
+    forced = run.verdict.kind == "diverging"
+    log_scale = st.session_state.get("log_history", False) or forced
+    left.plotly_chart(
+        figures.history_figure(trace, k, problem.min_cost, log_scale),
+        config=CHART_CONFIG,
+        key="history",
+    )
+    with right:
+        st.toggle(
+            "Log scale for the cost history",
+            key="log_history",
+            disabled=forced,
+            help="Switched on by itself when the run diverges.",
+        )
+        step_in_numbers(problem, trace, k)
+
+
+def show_inspector(model: Model, run: Run, dataset: gdlab.Dataset) -> None:
+    interval = 0.35 if st.session_state.get("playing") else None
+    st.fragment(inspector, run_every=interval)(model, run, dataset.x_label, dataset.y_label)
+
+
+def show_formulas(cost: str) -> None:
+    with st.expander("The maths: cost, gradient and update", expanded=False):
+        half = cost == "half_mse"
+        j_factor = r"\frac{1}{2n}" if half else r"\frac{1}{n}"
+        g_factor = r"\frac{1}{n}" if half else r"\frac{2}{n}"
+        st.latex(
+            rf"J(\theta) = {j_factor}\sum_{{i=1}}^{{n}} (\hat y_i - y_i)^2,"
+            r"\qquad \hat y_i = \theta_0 + \theta_1 x_i"
+        )
+        st.latex(
+            rf"\frac{{\partial J}}{{\partial \theta_j}} = {g_factor}\sum_{{i=1}}^{{n}}"
+            r" (\hat y_i - y_i)\,x_{ij} \qquad (x_{i0} = 1,\; x_{i1} = x_i)"
+        )
+        st.latex(r"\theta \leftarrow \theta - \alpha\,\nabla J(\theta)")
+        st.markdown(
+            "**Watch out for a common mistake.** Some widely read derivations drop the factor "
+            "$x_{ij}$ from the gradient or the learning rate α from the update. Both are wrong: "
+            "without $x_{ij}$ every parameter gets the intercept's gradient, so the slope moves "
+            "by the wrong amount and often in the wrong direction; without α the step is the "
+            "raw gradient, whose size depends on the units of the data, and the descent "
+            "diverges whenever the curvature exceeds 2. The chain rule gives "
+            r"$\partial(\hat y_i - y_i)^2/\partial\theta_j = 2(\hat y_i - y_i)\,x_{ij}$."
+        )
+        st.markdown(
+            "**Why α_crit = 2/λ_max.** Near the minimum each step multiplies the error along "
+            "each eigenvector of the Hessian by 1 − αλ: it shrinks smoothly when αλ < 1, "
+            "overshoots but shrinks when 1 < αλ < 2, and grows when αλ > 2."
+        )
+
+
+def show_table(run: Run) -> None:
+    with st.expander("All steps as a table, and a CSV of the run"):
+        frame = run.trace.to_frame()
+        shown = frame.iloc[figures.thin_indices(len(frame), 500)]
+        if len(shown) < len(frame):
+            st.caption(f"Showing {len(shown)} of {len(frame)} rows; the CSV has every step.")
+        st.dataframe(shown.style.format(precision=6, na_rep="—"), hide_index=True, height=300)
+        st.download_button(
+            "Download the run as CSV",
+            data=run.trace.to_csv,
+            file_name="gdlab-run.csv",
+            mime="text/csv",
+            key="download_run",
+        )

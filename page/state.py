@@ -1,0 +1,74 @@
+"""The page's controls in session state, and their round trip through the URL.
+
+Widgets own their values through session-state keys. On a session's first run the URL's query
+is read into those keys (bad values fall back to defaults with a notice); after every run the
+current values are written back, so the address bar is always a link to what is on screen.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gdlab.links import FIELDS, read_link, write_link
+
+SOURCE_LABELS = {"builtin": "Built-in dataset", "synthetic": "Synthetic line",
+                 "upload": "Upload a CSV"}  # fmt: skip
+LABEL_SOURCES = {label: name for name, label in SOURCE_LABELS.items()}
+
+# link name → session-state key of the widget that holds it
+KEYS = {
+    "source": "source", "dataset": "dataset", "n": "syn_n", "seed": "syn_seed",
+    "slope": "syn_slope", "intercept": "syn_intercept", "noise": "syn_noise",
+    "params": "params", "scaling": "scaling", "cost": "cost", "lr": "lr", "steps": "steps",
+    "k": "k", "log": "log_history", "compare": "compare_rates", "section": "section",
+}  # fmt: skip
+THETA0_FROM_LINK = "_theta0_from_link"
+NOTICES = "_link_notices"
+
+
+def read_url_once() -> None:
+    """Seed the controls from the URL, once per session."""
+    if "_link_read" in st.session_state:
+        return
+    st.session_state["_link_read"] = True
+    values, notices = read_link(st.query_params.to_dict())
+    for name, value in values.items():
+        if name == "theta0":
+            st.session_state[THETA0_FROM_LINK] = value
+        elif name == "source":
+            st.session_state["source"] = SOURCE_LABELS[value]
+        elif name == "compare":
+            st.session_state["compare_rates"] = ", ".join(f"{v:g}" for v in value)
+        elif name == "preset":
+            st.session_state["_preset_from_link"] = value
+        else:
+            st.session_state[KEYS[name]] = value
+    st.session_state[NOTICES] = list(notices)
+
+
+def add_notice(text: str) -> None:
+    st.session_state.setdefault(NOTICES, []).append(text)
+
+
+def show_notices() -> None:
+    notices = st.session_state.get(NOTICES, [])
+    if notices:
+        st.warning("**This link had values the page could not use.** " + " ".join(notices))
+
+
+def write_url(theta0: tuple[float, ...], compare: tuple[float, ...], section: str) -> None:
+    """Put every control's current value in the address bar (defaults are left out)."""
+    values = {}
+    for name, key in KEYS.items():
+        if key in st.session_state and name != "compare":
+            value = st.session_state[key]
+            values[name] = LABEL_SOURCES.get(value, value) if name == "source" else value
+    values["theta0"] = theta0 if any(theta0) else FIELDS["theta0"].default
+    values["compare"] = compare
+    values["section"] = section
+    if values.get("source") != "synthetic":
+        for name in ("n", "seed", "slope", "intercept", "noise"):
+            values.pop(name, None)
+    query = write_link(values)
+    if query != st.query_params.to_dict():
+        st.query_params.from_dict(query)
