@@ -134,11 +134,14 @@ def paths_figure(
         x0 = col * (width + gap)
         y1 = 1 - row * (height + 0.12)
         layout_axes[f"xaxis{suffix}"] = {
-            "domain": [x0, x0 + width],
+            "domain": [max(x0, 0.0), min(x0 + width, 1.0)],  # clip round-off
             "anchor": f"y{suffix}",
             "range": list(view.box[0]),
         }
-        layout_axes[f"yaxis{suffix}"] = {"domain": [y1 - height, y1], "anchor": f"x{suffix}"}
+        layout_axes[f"yaxis{suffix}"] = {
+            "domain": [max(y1 - height, 0.0), min(y1, 1.0)],
+            "anchor": f"x{suffix}",
+        }
         axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "showlegend": False}
         step = min(k, trace.n_steps)
         path = trace.thetas[: step + 1]
@@ -414,10 +417,15 @@ def regime_bar_figure(theory: LearningRateTheory, lr: float, steps: int) -> go.F
     return figure
 
 
-def cost_ratio_figure(trace: Trace, theory: LearningRateTheory, lr: float, min_cost: float):
-    """(J(θₖ₊₁) − J*)/(J(θₖ) − J*) per step against the envelope max|1 − αλ|²."""
-    excess = _excess(trace.costs, min_cost)
-    usable = excess[:-1] > float(trace.costs[0]) * 1e-13  # ratios of round-off mean nothing
+def cost_ratio_figure(
+    problem: LinearRegression, trace: Trace, theory: LearningRateTheory, lr: float
+) -> go.Figure:
+    """(J(θₖ₊₁) − J*)/(J(θₖ) − J*) per step against the envelope max|1 − αλ|².
+
+    The excess is computed from θ directly (not as J − J*), so it stays accurate to the end.
+    """
+    excess = problem.excess_cost(trace.thetas)
+    usable = excess[:-1] > excess[0] * 1e-24  # ratios of round-off mean nothing
     ratios = excess[1:] / excess[:-1]
     steps = np.arange(1, trace.costs.size)
     envelope = theory.contraction(lr) ** 2

@@ -208,8 +208,9 @@ class LinearRegression:
         return float(64 * np.finfo(np.float64).eps * 2.0 * self.cost_factor * scale)
 
     def excess_cost(self, theta: np.ndarray) -> np.ndarray:
-        """J(θ) − J*, never negative."""
-        return np.maximum(self.cost_value(theta) - self.min_cost, 0.0)
+        """J(θ) − J* = k·(θ − θ*)ᵀG(θ − θ*), accurate even where J(θ) − J* would cancel."""
+        delta = np.asarray(theta, dtype=np.float64) - self.theta_star
+        return np.maximum(self.cost_factor * (delta * self._gram_times(delta)).sum(axis=-1), 0.0)
 
     # -- per-sample path (mini-batches, and an independent check of the fast path) -----------
 

@@ -6,6 +6,8 @@ opening the same link computes each run once and memory does not grow with the a
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -64,19 +66,52 @@ def run_descent(key: tuple, _model: Model, theta0: tuple, lr: float, steps: int)
     return Run(trace, judge(trace, _model.theory, _model.problem.min_cost, lr))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+class _BoundedCache:
+    """A small thread-safe LRU shared by all sessions, for results whose computation reports
+    progress to the page (st.cache_data would replay or reject those page updates)."""
+
+    def __init__(self, max_entries: int) -> None:
+        self._entries: OrderedDict[tuple, object] = OrderedDict()
+        self._max_entries = max_entries
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: tuple, compute: Callable[[], object]):
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = compute()
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self._max_entries:
+                self._entries.popitem(last=False)
+        return value
+
+
+_SWEEPS = _BoundedCache(max_entries=32)
+
+
 def run_sweep(
     key: tuple,
-    _model: Model,
+    model: Model,
     theta0: tuple,
     low: float,
     high: float,
     count: int,
     steps: int,
-    _progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Sweep:
-    rates = np.geomspace(low, high, count)
-    return sweep(_model.problem, np.array(theta0), rates, steps, progress=_progress)
+    """Cached by content; `progress` is called only when the sweep is really computed."""
+    return _SWEEPS.get_or_compute(
+        (key, theta0, low, high, count, steps),
+        lambda: sweep(
+            model.problem,
+            np.array(theta0),
+            np.geomspace(low, high, count),
+            steps,
+            progress=progress,
+        ),
+    )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -105,7 +105,7 @@ def sweep_section(model_key: tuple, model: Model, theta0: tuple) -> None:
         bar.progress(k / total, text=f"Sweeping {count} rates: step {k:,} of {total:,}")
 
     result = compute.run_sweep(
-        model_key, model, theta0, low, high, min(count, MAX_RATES), steps, _progress=progress
+        model_key, model, theta0, low, high, min(count, MAX_RATES), steps, progress=progress
     )
     bar.empty()
     st.plotly_chart(
@@ -197,7 +197,7 @@ def regimes_section(model: Model, run: Run, lr: float) -> None:
     )
     left, right = st.columns(2)
     left.plotly_chart(
-        lab_figures.cost_ratio_figure(run.trace, theory, lr, model.problem.min_cost),
+        lab_figures.cost_ratio_figure(model.problem, run.trace, theory, lr),
         config=CHART_CONFIG,
         key="ratio_chart",
     )

@@ -1,0 +1,144 @@
+"""The experiment sections, presets and shareable links, driven through AppTest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_app import assert_clean, chart, charts, decode, open_page, series, verdict
+
+import gdlab
+from gdlab.presets import PRESETS
+from gdlab.sweep import range_test, sweep
+
+KIND_BOX = {"smooth": "success", "oscillating": "info", "slow": "warning", "diverging": "error"}
+
+
+def cars(params=1, scaling="none"):
+    data = gdlab.load_dataset("cars")
+    return gdlab.LinearRegression(data.x, data.y, intercept=params == 2, scaling=scaling)
+
+
+@pytest.mark.parametrize("params", [1, 2])
+@pytest.mark.parametrize("section", ["compare", "sweep", "range", "regimes"])
+def test_every_section_opens_cleanly(section, params):
+    at = open_page()
+    at.radio(key="params").set_value(params).run()
+    at.segmented_control(key="section").set_value(section).run()
+    assert_clean(at)
+    assert len(charts(at)) >= 2
+
+
+def test_sweep_chart_is_the_core_sweep():
+    at = open_page(section="sweep")
+    assert_clean(at)
+    problem = cars()
+    crit = gdlab.critical_lr(problem)
+    expected = sweep(problem, [0.0], np.geomspace(1e-3 * crit, 1.5 * crit, 100), 1000)
+    spec = chart(at, "Sweep: 100 rates")
+    final = series(spec, "final J − J*")
+    np.testing.assert_allclose(decode(final["x"]), expected.lrs)
+    excess = np.maximum(expected.final_costs - problem.min_cost, expected.final_costs[0] * 1e-16)
+    np.testing.assert_allclose(decode(final["y"]), excess)
+    reached = series(spec, "steps to")
+    np.testing.assert_array_equal(
+        decode(reached["y"]), expected.steps_to_reach[expected.steps_to_reach >= 0]
+    )
+
+
+def test_range_test_compares_its_suggestions_with_the_exact_rates():
+    at = open_page(section="range")
+    assert_clean(at)
+    problem = cars()
+    expected = range_test(problem, [0.0], 1e-7, 10.0, 100)
+    table = at.dataframe[0].value
+    assert table["α"].iloc[0] == f"{expected.steepest_lr:.4g}"
+    assert table["α"].iloc[3] == f"{gdlab.critical_lr(problem):.4g}"
+
+
+def test_compare_typed_rates_and_a_bad_list():
+    at = open_page(section="compare")
+    at.text_input(key="compare_rates").set_value("0.001, 0.003, 0.0039").run()
+    assert_clean(at)
+    names = [s["name"] for s in chart(at, "Cost histories")["data"]]
+    assert names == ["α = 0.001: smooth", "α = 0.003: oscillating", "α = 0.0039: diverging"]
+    at.text_input(key="compare_rates").set_value("0.001, fast").run()
+    assert not at.exception
+    assert any("Could not read the rates" in e.value for e in at.error)
+    assert len(chart(at, "Cost histories")["data"]) == 5  # the multiples of α_crit
+
+
+def test_compare_multiples_button():
+    at = open_page(section="compare")
+    at.button(key="compare_multiples").click().run()
+    crit = gdlab.critical_lr(cars())
+    assert at.text_input(key="compare_rates").value == ", ".join(
+        f"{m * crit:.4g}" for m in (0.1, 0.5, 0.9, 1.0, 1.1)
+    )
+    assert_clean(at)
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.key)
+def test_each_preset_button_shows_its_behaviour(preset):
+    at = open_page()
+    at.button(key=f"preset_{preset.key}").click().run()
+    assert_clean(at)
+    boxes = {k: [b.value for b in getattr(at.main, k)] for k in KIND_BOX.values()}
+    assert f"**Preset: {preset.title}.** {preset.notice}" in boxes["info"]
+    box = KIND_BOX[preset.expected]
+    assert any(not b.startswith("**Preset") for b in boxes[box]), boxes
+
+
+# -- shareable links -------------------------------------------------------------------------
+
+
+def test_a_link_reproduces_the_page():
+    at = open_page(
+        dataset="women",
+        params="2",
+        scaling="standardize",
+        lr="0.3",
+        steps="80",
+        theta0="10,-5",
+        k="3",
+        section="step",
+    )
+    assert_clean(at)
+    data = gdlab.load_dataset("women")
+    problem = gdlab.LinearRegression(data.x, data.y, scaling="standardize")
+    trace = gdlab.descend(problem, [10.0, -5.0], 0.3, 80)
+    path = series(chart(at, "Cost contours and the path to step 3"), "path so far")
+    np.testing.assert_allclose(decode(path["x"]), trace.thetas[:4, 0])
+    assert at.select_slider(key="lr").value == 0.3
+
+
+def test_the_page_writes_its_state_into_the_url():
+    at = open_page()
+    at.select_slider(key="lr").set_value(0.003).run()
+    at.radio(key="params").set_value(2).run()
+    assert at.query_params["lr"] == ["0.003"] or at.query_params["lr"] == "0.003"
+    query = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert query["params"] == "2"
+    again = open_page(**query)
+    assert verdict(again) == verdict(at)
+
+
+def test_bad_link_values_fall_back_with_a_visible_notice():
+    at = open_page(lr="banana", steps="-4", dataset="iris", theta0="1e9", zzz="1")
+    assert_clean(at)
+    notice = " ".join(w.value for w in at.main.warning)
+    for fragment in (
+        "lr='banana'",
+        "steps='-4'",
+        "dataset='iris'",
+        "outside this chart's range",
+        "unknown link parameter 'zzz'",
+    ):
+        assert fragment in notice, notice
+    assert "converges smoothly" in " ".join(b.value for b in at.main.success)
+
+
+def test_a_preset_link_applies_the_preset():
+    at = open_page(preset="diverging")
+    assert_clean(at)
+    assert any("Preset: Diverging" in b.value for b in at.main.info)
+    assert any("diverg" in b.value for b in at.main.error)

@@ -1,0 +1,50 @@
+import pytest
+
+from gdlab.links import FIELDS, read_link, write_link
+
+
+def test_round_trip_of_every_field():
+    values = {
+        "source": "synthetic", "dataset": "trees", "n": 120, "seed": 7, "slope": -1.5,
+        "intercept": 3.0, "noise": 0.0, "params": 2, "scaling": "minmax", "cost": "half_mse",
+        "theta0": (1.5, -2.0), "lr": 0.0039, "steps": 400, "k": 12, "log": True,
+        "compare": (0.001, 0.002), "preset": "diverging", "section": "sweep",
+    }  # fmt: skip
+    assert set(values) == set(FIELDS)
+    query = write_link(values)
+    assert all(isinstance(v, str) for v in query.values())
+    parsed, notices = read_link(query)
+    assert notices == ()
+    assert parsed == values
+
+
+def test_defaults_are_left_out_of_links():
+    defaults = {name: field.default for name, field in FIELDS.items()}
+    assert write_link(defaults) == {}
+
+
+@pytest.mark.parametrize(
+    ("query", "fragment"),
+    [
+        ({"lr": "fast"}, "lr='fast' is not a number from 1e-06 to 10; using the default, 0.001"),
+        ({"lr": "1e9"}, "lr='1e9' is not a number"),
+        ({"lr": "nan"}, "lr='nan'"),
+        ({"steps": "2.5"}, "steps='2.5' is not a whole number from 1 to 5000"),
+        ({"steps": "999999"}, "steps='999999'"),
+        ({"dataset": "iris"}, "dataset='iris' is not one of cars, women"),
+        ({"theta0": "1,2,3"}, "1 to 2 comma-separated numbers"),
+        ({"theta0": "inf"}, "theta0='inf'"),
+        ({"log": "yes"}, "log='yes' is not 0 or 1"),
+        ({"compare": ",".join(["0.1"] * 9)}, "1 to 8 comma-separated"),
+        ({"hack": "1"}, "Ignored the unknown link parameter 'hack'"),
+    ],
+)
+def test_bad_values_fall_back_with_a_notice(query, fragment):
+    values, notices = read_link(query)
+    assert values == {}
+    assert len(notices) == 1 and fragment in notices[0], notices
+
+
+def test_long_garbage_is_cut_in_the_notice():
+    _, notices = read_link({"lr": "x" * 10_000})
+    assert len(notices[0]) < 200
