@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from gdlab import LinearRegression, descend, learning_rate_theory
+from gdlab import LinearRegression, descend, learning_rate_theory, load_dataset
 from gdlab.verdict import judge, remaining_gap
 
 
@@ -57,3 +57,14 @@ def test_exact_fit_gap_is_relative_to_the_start():
     gap, words = remaining_gap(trace, problem.min_cost)
     assert gap == pytest.approx(trace.cost / trace.costs[0])
     assert "of its starting excess" in words
+
+
+def test_a_narrow_valley_is_blamed_on_conditioning_not_on_alpha():
+    cars = load_dataset("cars")
+    problem = LinearRegression(cars.x, cars.y)  # unscaled: κ ≈ 2,600
+    theory = learning_rate_theory(problem)
+    trace = descend(problem, [0.0, 0.0], theory.optimal_lr, 500)
+    verdict = judge(trace, theory, problem.min_cost, theory.optimal_lr)
+    assert verdict.kind == "slow"
+    assert f"κ = {theory.condition_number:,.0f}" in verdict.headline
+    assert "standardize" in verdict.detail
