@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from gdlab._validation import check_float, check_int, check_vector, readonly
+from gdlab.optimizers import Optimizer
 
 MAX_STEPS = 100_000
 # Converged: ‖∇J(θₖ)‖ ≤ GTOL·‖∇J(θ₀)‖ — relative, so it means the same in mm and in km —
@@ -49,6 +50,8 @@ class Trace:
     message: str
     diverged_at: int | None = None
     param_names: tuple[str, ...] = ()
+    optimizer: str = "gradient descent"
+    batch_costs: np.ndarray | None = None  # (K,) cost of the mini-batch each step used
 
     @property
     def n_steps(self) -> int:
@@ -88,6 +91,8 @@ class Trace:
         columns.update({f"dJ/d{name}": self.grads[:, j] for j, name in enumerate(names)})
         pad = np.full(1, np.nan)
         columns["alpha"] = np.concatenate([self.lrs, pad])
+        if self.batch_costs is not None:
+            columns["batch J"] = np.concatenate([self.batch_costs, pad])
         updates = self.updates
         columns.update(
             {f"step {name}": np.concatenate([updates[:, j], pad]) for j, name in enumerate(names)}
@@ -126,6 +131,9 @@ def descend(
     lr: LearningRate,
     steps: int = 100,
     *,
+    optimizer: Optimizer | None = None,
+    batch_size: int | None = None,
+    seed: int = 0,
     gtol: float = GTOL,
     divergence_factor: float = DIVERGENCE_FACTOR,
 ) -> Trace:
@@ -133,12 +141,28 @@ def descend(
 
     `lr` is a float α in (0, 1e12] or a schedule k ↦ αₖ. The run stops early when converged
     (‖∇J‖ ≤ gtol·‖∇J(θ₀)‖) or diverged; a diverged run ends at its last finite step.
+
+    `optimizer` (see gdlab.optimizers) replaces the plain update by its own rule. With
+    `batch_size`, each step uses the gradient of a mini-batch of rows, drawn without replacement
+    from a permutation reshuffled every epoch (seeded); the recorded cost and gradient stay
+    those of the full data, and `batch_costs` holds each batch's own cost.
     """
     theta = check_vector("descend", "theta0", theta0, problem.n_params)
     steps = check_int("descend", "steps", steps, low=1, high=MAX_STEPS)
     gtol = check_float("descend", "gtol", gtol, low=0.0)
     if not callable(lr):
         _rate_for(lr, 0)
+    batches = None
+    if batch_size is not None:
+        n = int(getattr(problem, "n", 0))
+        if not n:
+            raise ValueError("Mini-batches need a problem made of data rows (LinearRegression).")
+        batch_size = check_int("descend", "batch_size", batch_size, low=1, high=n)
+        batches = _mini_batches(
+            n, batch_size, check_int("descend", "seed", seed, low=0, high=2**63 - 1)
+        )
+    opt_state = optimizer.init(theta) if optimizer is not None else None
+    batch_costs = []
 
     thetas, costs, grads, lrs = [theta], [], [], []
     with np.errstate(all="ignore"):  # overflow is detected below, never warned about
@@ -153,7 +177,16 @@ def descend(
             status = "converged"
         for k in range(steps if status == "max_steps" else 0):
             rate = _rate_for(lr, k)
-            theta = theta - rate * grad
+            direction = grad
+            if batches is not None:
+                rows = next(batches)
+                direction = problem.gradient_per_sample(theta, rows)
+                batch_cost = problem.cost_per_sample(theta, rows)
+            if optimizer is None:
+                theta = theta - rate * direction
+            else:
+                step, opt_state = optimizer.update(direction, opt_state, rate)
+                theta = theta + step
             cost, grad = float(problem.cost_value(theta)), problem.gradient(theta)
             finite = math.isfinite(cost) and bool(np.all(np.isfinite(theta)))
             finite = finite and bool(np.all(np.isfinite(grad)))
@@ -164,6 +197,8 @@ def descend(
             costs.append(cost)
             grads.append(grad)
             lrs.append(rate)
+            if batches is not None:
+                batch_costs.append(batch_cost)
             if cost > limit:
                 status, diverged_at = "diverged", k + 1
                 break
@@ -192,4 +227,16 @@ def descend(
         message=messages[status],
         diverged_at=diverged_at,
         param_names=tuple(getattr(problem, "param_names", ())),
+        optimizer=optimizer.name if optimizer is not None else "gradient descent",
+        batch_costs=readonly(np.array(batch_costs)) if batches is not None else None,
     )
+
+
+def _mini_batches(n: int, size: int, seed: int) -> Iterator[np.ndarray]:
+    """Rows for each step: a fresh seeded permutation per epoch, cut into batches of `size`
+    (the last one of an epoch may be smaller, as with PyTorch's DataLoader)."""
+    rng = np.random.default_rng(seed)
+    while True:
+        order = rng.permutation(n)
+        for start in range(0, n, size):
+            yield order[start : start + size]
