@@ -150,3 +150,36 @@ def learning_rate_theory(problem) -> LearningRateTheory:
 def critical_lr(problem) -> float:
     """α_crit = 2/λ_max: gradient descent diverges for any larger fixed learning rate."""
     return learning_rate_theory(problem).critical_lr
+
+
+# -- momentum (heavy ball) on a quadratic ------------------------------------------------------
+# PyTorch's v ← μv + g, θ ← θ − αv is the heavy ball θₖ₊₁ = θₖ − α∇J(θₖ) + μ(θₖ − θₖ₋₁).
+# Along an eigenvector (eigenvalue λ) the error obeys eₖ₊₁ = (1 + μ − αλ)eₖ − μeₖ₋₁, whose
+# characteristic roots z² − (1 + μ − αλ)z + μ = 0 set the rate (Goh, "Why Momentum Really
+# Works", Distill 2017).
+
+
+def momentum_rate(lr, mu, eigenvalues) -> np.ndarray:
+    """max over λ of the larger |root|: the error's factor per step (≥ 1: no convergence).
+
+    `lr` and `mu` broadcast against each other (a grid of (α, μ) gives a grid of rates).
+    """
+    lr = np.asarray(lr, dtype=np.float64)[..., None]
+    mu = np.asarray(mu, dtype=np.float64)[..., None]
+    b = 1 + mu - lr * np.asarray(eigenvalues, dtype=np.float64)
+    root = np.sqrt((b * b - 4 * mu).astype(np.complex128))
+    return np.maximum(np.abs((b + root) / 2), np.abs((b - root) / 2)).max(axis=-1)
+
+
+def momentum_stable(lr: float, mu: float, lambda_max: float) -> bool:
+    """Converges on every curved direction iff 0 ≤ μ < 1 and 0 < αλ_max < 2(1 + μ)."""
+    return 0 <= mu < 1 and 0 < lr * lambda_max < 2 * (1 + mu)
+
+
+def optimal_momentum(theory: LearningRateTheory) -> tuple[float, float, float]:
+    """(α, μ, rate) with α = (2/(√λ_max + √λ_min))², μ = ((√κ − 1)/(√κ + 1))², rate = √μ."""
+    lo, hi = float(theory.curved[0]), theory.lambda_max
+    lr = (2 / (np.sqrt(hi) + np.sqrt(lo))) ** 2
+    root_kappa = np.sqrt(hi / lo)
+    mu = ((root_kappa - 1) / (root_kappa + 1)) ** 2
+    return float(lr), float(mu), float(np.sqrt(mu))

@@ -91,3 +91,29 @@ def test_vectorised_kinds_agree_with_regime(three_points, steps):
         rates = np.append(rates, [theory.critical_lr, theory.one_step_lr])
         expected = [theory.regime(float(a), steps).kind for a in rates]
         assert list(theory.kinds(rates, steps)) == expected
+
+
+def test_momentum_theory_matches_runs():
+    from gdlab import LinearRegression, descend, learning_rate_theory
+    from gdlab.optimizers import momentum
+    from gdlab.theory import momentum_rate, momentum_stable, optimal_momentum
+
+    x = np.linspace(-1, 3, 30)
+    problem = LinearRegression(x, 2 * x + 1)  # κ ≈ 9
+    theory = learning_rate_theory(problem)
+    lr, mu, rate = optimal_momentum(theory)
+    assert rate == pytest.approx(float(momentum_rate(lr, mu, theory.curved)), rel=1e-6)
+    # Heavy ball beats the best plain rate: √κ instead of κ in the contraction.
+    assert rate < theory.contraction(theory.optimal_lr)
+    trace = descend(problem, [5.0, -5.0], lr, 400, optimizer=momentum(mu))
+    errors = np.linalg.norm(trace.thetas - problem.theta_star, axis=1)
+    measured = (errors[20] / errors[5]) ** (1 / 15)
+    # Equal roots (critical damping) add a factor k to ρᵏ: a few % over 15 steps.
+    assert measured == pytest.approx(rate, rel=0.1)
+    # The stability boundary αλ_max = 2(1 + μ): just inside converges, just outside diverges.
+    edge = 2 * (1 + 0.5) / theory.lambda_max
+    assert momentum_stable(0.99 * edge, 0.5, theory.lambda_max)
+    assert not momentum_stable(1.01 * edge, 0.5, theory.lambda_max)
+    inside = descend(problem, [5.0, -5.0], 0.99 * edge, 5000, optimizer=momentum(0.5))
+    outside = descend(problem, [5.0, -5.0], 1.01 * edge, 5000, optimizer=momentum(0.5))
+    assert inside.converged and outside.diverged
