@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from page import compute, experiments, inspector, sidebar, state
+from page import compute, experiments, inspector, optimizers, sidebar, state
 
 SECTIONS = {
     "step": "Step by step",
@@ -17,6 +17,8 @@ SECTIONS = {
     "sweep": "Sweep",
     "range": "Range test",
     "regimes": "Regimes",
+    "optimizers": "Optimizers",
+    "derivatives": "Derivative lab",
 }
 
 
@@ -75,6 +77,10 @@ def main() -> None:
         experiments.range_test_section(settings.model_key, model, theta0)
     elif section == "regimes":
         experiments.regimes_section(model, run, lr)
+    elif section == "optimizers":
+        optimizers.race_section(settings.model_key, model, theta0, lr, steps)
+    elif section == "derivatives":
+        optimizers.derivative_lab(model, run.trace, st.session_state.get("k", 0))
     else:
         inspector.show_inspector(model, run, settings.dataset)
         inspector.show_formulas(settings.cost)

@@ -132,3 +132,37 @@ def descent_slice(
     norm = float(np.linalg.norm(g))
     direction = -g / norm if norm > 0 else np.eye(theta.size)[-1]
     return CostSlice(readonly(theta.copy()), readonly(direction), cost, gradient)
+
+
+@dataclass(frozen=True)
+class DerivativeErrors:
+    """|numerical − exact| for a range of steps h: the V of truncation against round-off."""
+
+    steps: np.ndarray
+    central: np.ndarray
+    forward: np.ndarray
+    exact: float
+
+    @property
+    def best_central_step(self) -> float:
+        return float(self.steps[int(np.argmin(self.central))])
+
+    @property
+    def best_forward_step(self) -> float:
+        return float(self.steps[int(np.argmin(self.forward))])
+
+
+def derivative_errors(
+    f: ScalarFunction, exact: float, x: float, steps: np.ndarray | None = None
+) -> DerivativeErrors:
+    """Errors of forward and central differences of f at x against the exact derivative.
+
+    Truncation shrinks as h (forward) or h² (central) while round-off grows as ε/h, so each
+    error curve is a V on log-log axes with its bottom near √ε or ε^(1/3) (times max(1, |x|)).
+    """
+    hs = np.geomspace(1e-14, 1e-1, 66) if steps is None else np.asarray(steps, dtype=float)
+    hs = hs * max(1.0, abs(x))
+    with np.errstate(all="ignore"):
+        central = np.array([abs(numerical_derivative(f, x, h) - exact) for h in hs])
+        forward = np.array([abs(forward_derivative(f, x, h) - exact) for h in hs])
+    return DerivativeErrors(readonly(hs), readonly(central), readonly(forward), float(exact))

@@ -15,6 +15,7 @@ import numpy as np
 import streamlit as st
 
 import gdlab
+from gdlab.optimizers import OPTIMIZERS
 from gdlab.sweep import RangeTest, Sweep, range_test, sweep
 from gdlab.verdict import Verdict, judge
 
@@ -119,3 +120,28 @@ def run_range_test(
     key: tuple, _model: Model, theta0: tuple, low: float, high: float, steps: int
 ) -> RangeTest:
     return range_test(_model.problem, np.array(theta0), low, high, steps)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_optimizer(
+    key: tuple,
+    _model,
+    theta0: tuple,
+    name: str,
+    settings: tuple,
+    lr,
+    steps: int,
+    batch_size: int | None,
+    seed: int,
+) -> gdlab.Trace:
+    """One optimizer's run; `settings` are its hyperparameters, `lr` a float or a schedule."""
+    optimizer = OPTIMIZERS[name](*settings)
+    return gdlab.descend(
+        _model.problem,
+        np.array(theta0),
+        lr,
+        steps,
+        optimizer=optimizer,
+        batch_size=batch_size,
+        seed=seed,
+    )

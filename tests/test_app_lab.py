@@ -142,3 +142,75 @@ def test_a_preset_link_applies_the_preset():
     assert_clean(at)
     assert any("Preset: Diverging" in b.value for b in at.main.info)
     assert any("diverg" in b.value for b in at.main.error)
+
+
+# -- optimizers, schedules, mini-batches, derivative lab ----------------------------------------
+
+
+@pytest.mark.parametrize("params", [1, 2])
+def test_the_optimizer_race_matches_the_core(params):
+    from gdlab.optimizers import OPTIMIZERS
+
+    at = open_page(section="optimizers")
+    at.radio(key="params").set_value(params).run()
+    everyone = list(OPTIMIZERS)
+    at.multiselect(key="race_optimizers").set_value(everyone).run()
+    assert_clean(at)
+    history = chart(at, "Cost histories, and the rate")
+    names = [s["name"] for s in history["data"] if not s["name"].startswith("αₖ")]
+    assert len(names) == len(everyone)
+    problem = cars(params)
+    adam_lr = at.number_input(key="race_lr_adam").value
+    expected = gdlab.descend(problem, [0.0] * params, adam_lr, 50, optimizer=OPTIMIZERS["adam"]())
+    paths = chart(at, "The race up to step 0")
+    adam = next(s for s in paths["data"] if s.get("name", "").startswith("Adam"))
+    assert decode(adam["x"])[0] == expected.thetas[0, 0]
+    adam_line = next(s for s in history["data"] if s["name"].startswith("Adam"))
+    assert decode(adam_line["x"]).size == expected.costs.size
+
+
+@pytest.mark.parametrize(
+    "kind", ["constant", "step", "exponential", "inverse_time", "cosine", "warmup"]
+)
+def test_every_schedule_runs_and_is_plotted(kind):
+    at = open_page(section="optimizers")
+    at.selectbox(key="race_schedule").set_value(kind).run()
+    assert_clean(at)
+    rates = [
+        s for s in chart(at, "Cost histories, and the rate")["data"] if s["name"].startswith("αₖ")
+    ]
+    values = decode(rates[0]["y"])
+    assert (np.ptp(values) == 0) == (kind == "constant")
+
+
+def test_mini_batches_are_reproducible_on_the_page():
+    at = open_page(section="optimizers")
+    at.slider(key="race_batch").set_value(5).run()
+    assert_clean(at)
+    first = decode(series(chart(at, "Cost histories"), "Gradient descent")["y"])
+    at.number_input(key="race_seed").set_value(1).run()
+    other = decode(series(chart(at, "Cost histories"), "Gradient descent")["y"])
+    at.number_input(key="race_seed").set_value(0).run()
+    again = decode(series(chart(at, "Cost histories"), "Gradient descent")["y"])
+    assert np.array_equal(first, again) and not np.array_equal(first, other)
+
+
+def test_momentum_theory_is_shown_with_the_momentum_optimizer():
+    at = open_page(section="optimizers")
+    assert_clean(at)
+    assert chart(at, "Momentum: where (α, μ) converges")
+    assert any("The best pair is" in m.value for m in at.markdown)
+
+
+def test_derivative_lab_shows_the_v():
+    at = open_page(section="derivatives")
+    assert_clean(at)
+    spec = chart(at, "Error of the numerical derivative")
+    central = decode(series(spec, "central")["y"])
+    assert central.min() < 1e-6 * np.abs(gdlab.descend(cars(), 0.0, 0.001, 50).grads[0, 0])
+    forward = decode(series(spec, "forward")["y"])
+    # Forward differences: a V (round-off on the left, truncation ∝ h on the right). The cost is
+    # a parabola in θ, so central differences have no truncation error: only the left arm.
+    assert forward[0] > forward.min() * 100 and forward[-1] > forward.min() * 100
+    assert central[0] > central.min() * 100 and central[-1] < forward[-1] * 1e-6
+    assert any("parabola" in m.value for m in at.markdown)

@@ -44,3 +44,20 @@ def test_descent_slice_at_the_minimum_still_has_a_direction(three_points):
     problem = LinearRegression(*three_points)
     cut = descent_slice(problem.cost_value, problem.gradient, problem.theta_star)
     assert np.linalg.norm(cut.direction) == pytest.approx(1.0)
+
+
+def test_the_v_of_truncation_against_round_off():
+    from gdlab.derivatives import EPS, derivative_errors
+
+    errors = derivative_errors(math.exp, math.exp(1.0), 1.0)
+    # Bottoms of the V near the documented steps ε^(1/3) and √ε (within a factor of ~30).
+    assert EPS ** (1 / 3) / 30 < errors.best_central_step < EPS ** (1 / 3) * 30
+    assert EPS**0.5 / 30 < errors.best_forward_step < EPS**0.5 * 30
+    assert errors.central.min() < 1e-9 < errors.forward.min() < 1e-6
+    # Left arm: round-off grows like ε/h; right arm: truncation like h (forward) and h² (central).
+    assert errors.forward[0] > 1e-3 and errors.central[0] > 1e-3
+    big = errors.steps > 1e-3
+    slope_forward = np.polyfit(np.log(errors.steps[big]), np.log(errors.forward[big]), 1)[0]
+    slope_central = np.polyfit(np.log(errors.steps[big]), np.log(errors.central[big]), 1)[0]
+    assert slope_forward == pytest.approx(1.0, abs=0.1)
+    assert slope_central == pytest.approx(2.0, abs=0.1)

@@ -1,0 +1,191 @@
+"""Beyond plain gradient descent: an optimizer race with schedules and mini-batches, momentum
+theory, and the derivative lab."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from gdlab import figures, lab_figures, schedules
+from gdlab.controls import fmt
+from gdlab.derivatives import derivative_errors
+from gdlab.optimizers import DEFAULT_LRS, OPTIMIZERS
+from gdlab.theory import momentum_rate, momentum_stable, optimal_momentum
+from page import compute
+from page.compute import Model
+from page.inspector import CHART_CONFIG
+
+NAMES = {"gd": "Gradient descent", "momentum": "Momentum", "nesterov": "Nesterov",
+         "adagrad": "AdaGrad", "rmsprop": "RMSProp", "adam": "Adam"}  # fmt: skip
+SCHEDULE_NAMES = {
+    "constant": "constant",
+    "step": "step decay",
+    "exponential": "exponential",
+    "inverse_time": "1/t decay",
+    "cosine": "cosine",
+    "warmup": "linear warm-up",
+}
+
+
+def _schedule(kind: str, lr: float, steps: int):
+    """The chosen schedule around a base rate, with its own controls (a float when constant)."""
+    if kind == "step":
+        gamma = st.session_state.get("sched_gamma", 0.5)
+        return schedules.StepDecay(lr, gamma, max(1, steps // 4))
+    if kind == "exponential":
+        return schedules.Exponential(lr, st.session_state.get("sched_decay", 0.99))
+    if kind == "inverse_time":
+        return schedules.InverseTime(lr, 10.0 / steps)
+    if kind == "cosine":
+        return schedules.Cosine(lr, steps)
+    if kind == "warmup":
+        return schedules.Warmup(lr, max(1, steps // 10))
+    return lr
+
+
+def _status(trace) -> str:
+    if trace.diverged:
+        return f"diverged at step {trace.diverged_at}"
+    if trace.converged:
+        return f"converged in {trace.n_steps:,} steps"
+    return f"J = {fmt(trace.cost)} after {trace.n_steps:,} steps"
+
+
+def race_section(model_key: tuple, model: Model, theta0: tuple, lr: float, steps: int) -> None:
+    problem = model.problem
+    chosen = st.multiselect(
+        "Optimizers in the race",
+        list(NAMES),
+        format_func=NAMES.get,
+        default=["gd", "momentum", "adam"],
+        key="race_optimizers",
+    )
+    if not chosen:
+        st.info("Choose at least one optimizer.")
+        return
+    span = float(np.mean(np.diff(problem.theta_bounds(), axis=1)))
+    columns = st.columns(len(chosen))
+    rates = {}
+    for column, name in zip(columns, chosen, strict=True):
+        # Adaptive methods step about α in θ's own units: start them at 1% of the θ range.
+        default = lr if name not in DEFAULT_LRS else float(f"{0.01 * span:.2g}")
+        rates[name] = column.number_input(
+            f"α for {NAMES[name]}", 1e-8, 100.0, default, format="%.3g", key=f"race_lr_{name}"
+        )
+    left, middle, right = st.columns(3)
+    mu = left.slider("momentum μ", 0.0, 0.99, 0.9, 0.01, key="race_mu")
+    kind = middle.selectbox(
+        "learning-rate schedule",
+        list(SCHEDULE_NAMES),
+        format_func=SCHEDULE_NAMES.get,
+        key="race_schedule",
+    )
+    batch = right.slider(
+        "mini-batch size (n = full batch)", 1, problem.n, problem.n, key="race_batch"
+    )
+    seed = right.number_input("shuffle seed", 0, 2**31 - 1, 0, key="race_seed")
+    batch_size = None if batch >= problem.n else int(batch)
+    traces, labels = [], []
+    for name in chosen:
+        settings = (mu,) if name in ("momentum", "nesterov") else ()
+        rate = _schedule(kind, rates[name], steps)
+        trace = compute.run_optimizer(
+            model_key, model, theta0, name, settings, rate, steps, batch_size, int(seed)
+        )
+        traces.append(trace)
+        labels.append(f"{NAMES[name]}: {_status(trace)}")
+    longest = max(t.n_steps for t in traces)
+    k = st.slider("Step k (all optimizers)", 0, max(longest, 1), key="race_k")
+    view = figures.parameter_view(problem, traces[int(np.argmin([t.cost for t in traces]))])
+    left, right = st.columns(2)
+    left.plotly_chart(
+        lab_figures.race_paths_figure(problem, traces, labels, k, view),
+        config=CHART_CONFIG,
+        key="race_paths",
+    )
+    right.plotly_chart(
+        lab_figures.race_history_figure(traces, labels, k), config=CHART_CONFIG, key="race_history"
+    )
+    if batch_size is not None:
+        st.caption(
+            f"Each step uses {batch_size} of the {problem.n} rows (reshuffled every "
+            "epoch): the full-data cost is drawn, so the noise of the batches shows."
+        )
+    with st.expander("The update rules (as in PyTorch's torch.optim)"):
+        for name in chosen:
+            settings = (mu,) if name in ("momentum", "nesterov") else ()
+            st.markdown(f"**{NAMES[name]}**")
+            st.latex(OPTIMIZERS[name](*settings).formula)
+        rate = _schedule(kind, 1.0, steps)
+        if not isinstance(rate, float):
+            st.markdown("**Schedule**")
+            st.latex(rate.formula)
+    if any(name in ("momentum", "nesterov") for name in chosen):
+        momentum_theory(model, rates.get("momentum", rates.get("nesterov", lr)), mu)
+
+
+def momentum_theory(model: Model, lr: float, mu: float) -> None:
+    theory = model.theory
+    best_lr, best_mu, best_rate = optimal_momentum(theory)
+    rate = float(momentum_rate(lr, mu, theory.curved))
+    plain = theory.contraction(theory.optimal_lr)
+    stable = momentum_stable(lr, mu, theory.lambda_max)
+    left, right = st.columns([3, 2])
+    left.plotly_chart(
+        lab_figures.momentum_region_figure(theory, lr, mu),
+        config=CHART_CONFIG,
+        key="momentum_region",
+    )
+    right.markdown(
+        f"With momentum, gradient descent converges when 0 ≤ μ < 1 and "
+        f"αλ_max < 2(1 + μ): here α < **{fmt(2 * (1 + mu) / theory.lambda_max)}** for "
+        f"μ = {mu:g} (plain descent needs α < {fmt(theory.critical_lr)}).\n\n"
+        f"Your (α, μ) {'converges' if stable else 'does **not** converge'}, with the error "
+        f"multiplied by {fmt(rate, 3)} per step.\n\n"
+        f"The best pair is α = {fmt(best_lr)}, μ = {fmt(best_mu, 3)}: rate "
+        f"{fmt(best_rate, 3)} = (√κ − 1)/(√κ + 1), against {fmt(plain, 3)} "
+        "= (κ − 1)/(κ + 1) for the best plain rate (Goh, *Why Momentum Really Works*, 2017)."
+    )
+
+
+def derivative_lab(model: Model, trace, k: int) -> None:
+    problem = model.problem
+    k = min(max(k, 0), trace.n_steps)
+    names = problem.param_names
+    j = 0
+    if problem.n_params > 1:
+        j = st.radio(
+            "Derivative with respect to",
+            range(problem.n_params),
+            format_func=lambda i: names[i],
+            horizontal=True,
+            key="lab_param",
+        )
+    theta = trace.thetas[k].copy()
+
+    def along(t: float) -> float:
+        point = theta.copy()
+        point[j] = t
+        return float(problem.cost_value(point))
+
+    exact = float(trace.grads[k, j])
+    errors = derivative_errors(along, exact, float(theta[j]))
+    st.plotly_chart(
+        lab_figures.derivative_error_figure(errors, f"{names[j]} = {theta[j]:.4g}"),
+        config=CHART_CONFIG,
+        key="derivative_errors",
+    )
+    best_central = errors.central.min()
+    st.markdown(
+        f"At step k = {k}, the exact derivative ∂J/∂{names[j]} = **{fmt(exact, 10)}** "
+        f"(from the formula with the factor x). Central differences get within "
+        f"{fmt(best_central, 2)} at their best step, forward differences within "
+        f"{fmt(errors.forward.min(), 2)}. Too large an h and the difference quotient measures "
+        "the curve, not the tangent (truncation); too small and the two costs agree in almost "
+        "every digit, so their difference is mostly rounding (round-off)."
+    )
+    st.markdown(
+        "Here J is a parabola in each parameter, so the central difference has no truncation "
+        "error at all (the h² term of its Taylor series vanishes): its right arm stays flat, "
+        "while the forward difference pays h/2·J″. Try your own cost to see both arms."
+    )

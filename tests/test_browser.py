@@ -1,0 +1,234 @@
+"""The page in a real browser: headless Debian Chromium driven by Playwright.
+
+One Streamlit server and one browser serve the whole module; every test gets a fresh browser
+context (a new session), so tests do not share widget state. Support code is in browser.py.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The support module beside this file (tests/ is not a package).
+import browser
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ALPHA = "Learning rate α (log scale)"
+COST_CURVE = "Cost J(θ) and its tangent at step"
+DATA = "Data and the model at step"
+HISTORY = "Cost history"
+CONTOUR = "Cost contours and the path to step"
+SLICE = "Cost along the descent direction at step"
+TWO_PARAMS = "Two parameters: ŷ = θ₀ + θ₁x"
+UPLOAD = "Upload a CSV"
+
+GOOD_CSV = b"hours,score\n1,2.1\n2,3.9\n3,6.2\n4,7.8\n5,10.1\n6,11.9\n"
+GOOD_X = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+HEADER_ONLY_CSV = b"hours,score\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+# The step inspector's charts; the page may show others (e.g. a bar placing α among the regimes).
+INSPECTOR = (COST_CURVE, DATA, HISTORY, CONTOUR, SLICE)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with browser.streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    with browser.chromium() as instance:
+        yield instance
+
+
+@pytest.fixture
+def page(server: str, chromium: Browser) -> Iterator[Page]:
+    """The page in a new session, its charts drawn and its first run finished."""
+    page = browser.open_page(chromium, server)
+    try:
+        browser.wait_for_titled_charts(page, COST_CURVE, DATA, HISTORY)
+        browser.wait_for_idle(page)
+        yield page
+    finally:
+        page.context.close()
+
+
+def inspector_titles(page: Page) -> list[str]:
+    return [title for title in browser.chart_titles(page) if title.startswith(INSPECTOR)]
+
+
+def sidebar_radio(page: Page, label: str):
+    # Streamlit hides the radio <input>; its visible label is what a user clicks.
+    return page.locator(browser.SIDEBAR).get_by_text(label, exact=True)
+
+
+def upload(page: Page, name: str, content: bytes) -> None:
+    uploader = page.locator(f"{browser.SIDEBAR} [data-testid=stFileUploaderDropzoneInput]")
+    with browser.rerun(page):
+        uploader.set_input_files({"name": name, "mimeType": "text/csv", "buffer": content})
+
+
+def test_default_page_converges_smoothly(page: Page) -> None:
+    assert inspector_titles(page) == [
+        "Cost J(θ) and its tangent at step 0",
+        "Data and the model at step 0",
+        "Cost history",
+    ]
+    browser.assert_no_exception(page)
+    verdict = browser.verdict_text(page)
+    assert "α = 0.001 converges smoothly" in verdict
+    assert page.get_by_role("slider", name=ALPHA).get_attribute("aria-valuetext") == "0.001"
+    # The built-in cars data: 50 points, drawn as the first trace of the data chart.
+    data = browser.chart_state(page, DATA)
+    assert data["names"][0] == "data"
+    assert len(data["x"][0]) == 50
+
+
+def test_alpha_slider_changes_verdict_and_cost_chart(page: Page) -> None:
+    slider = page.get_by_role("slider", name=ALPHA)
+    history_before = browser.chart_state(page, HISTORY)
+    curve_before = browser.chart_signature(page, COST_CURVE)
+    slider.focus()
+    # 0.001 → 0.0019 in steps of 0.0001: past 1/λ_max = 0.00189 the steps overshoot θ*.
+    for _ in range(9):
+        with browser.rerun(page):
+            slider.press("ArrowRight")
+    assert slider.get_attribute("aria-valuetext") == "0.0019"
+    verdict = browser.verdict_text(page)
+    assert "α = 0.0019 oscillates" in verdict, verdict
+    history = browser.chart_state(page, HISTORY)
+    assert history["y"][0] != history_before["y"][0]
+    assert len(history["y"][0]) < len(history_before["y"][0])  # converges in fewer steps
+    assert browser.chart_signature(page, COST_CURVE) != curve_before  # its step arrow grew
+    browser.assert_no_exception(page)
+
+    # The largest α (10) is far past α_crit = 2/λ_max: the cost blows up.
+    with browser.rerun(page):
+        slider.press("End")
+    assert slider.get_attribute("aria-valuetext") == "10"
+    verdict = browser.verdict_text(page)
+    assert "diverg" in verdict, verdict
+    history = browser.chart_state(page, HISTORY)
+    costs = history["y"][0]
+    assert costs[-1] > 1e3 * costs[0]
+    assert history["yaxis_type"] == "log"  # forced on by a diverging run
+    curve = browser.chart_state(page, COST_CURVE)
+    assert any("left the view" in text for text in curve["annotations"]), curve["annotations"]
+    browser.assert_no_exception(page)
+
+
+def test_step_inspector(page: Page) -> None:
+    prev = page.get_by_role("button", name="◀ prev")
+    nxt = page.get_by_role("button", name="next ▶")
+    step = page.get_by_role("slider", name="Step k")
+    expect(prev).to_be_disabled()
+    history = browser.chart_state(page, HISTORY)
+    curve = browser.chart_state(page, COST_CURVE)
+    theta_0 = curve["x"][curve["names"].index("θₖ at step 0")][0]
+
+    with browser.rerun(page):
+        nxt.click()
+    assert inspector_titles(page) == [
+        "Cost J(θ) and its tangent at step 1",
+        "Data and the model at step 1",
+        "Cost history",
+    ]
+    assert step.get_attribute("aria-valuetext") == "1"
+    expect(prev).to_be_enabled()
+    # The marker moved to θ₁, and the history marks step 1 at the cost J(θ₁).
+    curve = browser.chart_state(page, COST_CURVE)
+    theta_1 = curve["x"][curve["names"].index("θₖ at step 1")][0]
+    assert theta_1 != theta_0
+    marked = browser.chart_state(page, HISTORY)
+    assert marked["names"][1] == "step 1"
+    assert marked["x"][1] == [1.0]
+    assert marked["y"][1] == [history["y"][0][1]]
+
+    step.focus()
+    with browser.rerun(page):
+        step.press("ArrowRight")
+    assert step.get_attribute("aria-valuetext") == "2"
+    assert inspector_titles(page)[:2] == [
+        "Cost J(θ) and its tangent at step 2",
+        "Data and the model at step 2",
+    ]
+
+    with browser.rerun(page):
+        prev.click()
+    assert step.get_attribute("aria-valuetext") == "1"
+    assert inspector_titles(page)[0] == "Cost J(θ) and its tangent at step 1"
+    browser.assert_no_exception(page)
+
+
+def test_two_parameter_model_shows_contours(page: Page) -> None:
+    with browser.rerun(page):
+        sidebar_radio(page, TWO_PARAMS).click()
+    browser.wait_for_titled_charts(page, CONTOUR, SLICE, DATA, HISTORY)
+    titles = inspector_titles(page)
+    assert len(titles) == 4, titles
+    assert "Cost contours and the path to step 0" in titles
+    assert "Cost along the descent direction at step 0" in titles
+    assert not any(title.startswith(COST_CURVE) for title in titles)
+    contour = browser.chart_state(page, CONTOUR)
+    assert contour["types"][0] == "contour"
+    # One slider per parameter for the start.
+    names = (
+        page.locator(browser.SIDEBAR)
+        .get_by_role("slider")
+        .evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    )
+    assert sum(name.startswith("θ") for name in names) == 2, names
+    assert browser.verdict_text(page)
+    browser.assert_no_exception(page)
+    browser.screenshot(page, ARTIFACTS / "two-parameters.png")
+
+
+def test_upload_bad_then_good_then_bad_csv(page: Page) -> None:
+    sidebar = page.locator(browser.SIDEBAR)
+    error = sidebar.locator("[data-testid=stAlertContentError]")
+    cars_x = browser.chart_state(page, DATA)["x"][0]
+    with browser.rerun(page):
+        sidebar_radio(page, UPLOAD).click()
+    expect(sidebar.get_by_text("No CSV loaded yet")).to_be_visible()
+
+    upload(page, "empty.csv", HEADER_ONLY_CSV)
+    expect(error).to_have_count(1)
+    assert error.inner_text().strip()
+    browser.wait_for_titled_charts(page, COST_CURVE, DATA, HISTORY)
+    assert browser.chart_state(page, DATA)["x"][0] == cars_x  # still the built-in data
+    browser.assert_no_exception(page)
+
+    upload(page, "good.csv", GOOD_CSV)
+    expect(error).to_have_count(0)
+    browser.wait_for_titled_charts(page, COST_CURVE, DATA, HISTORY)
+    data = browser.chart_state(page, DATA)
+    assert data["x"][0] == GOOD_X
+    assert data["xaxis_title"] == "hours"
+    browser.assert_no_exception(page)
+
+    upload(page, "bad.csv", PNG_BYTES)
+    expect(error).to_have_count(1)
+    assert "PNG" in error.inner_text()
+    expect(sidebar.get_by_text("the last file that loaded")).to_be_visible()
+    browser.wait_for_titled_charts(page, COST_CURVE, DATA, HISTORY)
+    assert browser.chart_state(page, DATA)["x"][0] == GOOD_X  # the good file is kept
+    assert browser.verdict_text(page)
+    browser.assert_no_exception(page)
+
+
+def test_screenshot_of_default_page(page: Page) -> None:
+    paths = [ARTIFACTS / "page.png"]
+    if os.environ.get("GDLAB_SCREENSHOT"):
+        paths.append(Path(os.environ["GDLAB_SCREENSHOT"]))
+    png = browser.screenshot(page, *paths)
+    assert png.startswith(b"\x89PNG") and len(png) > 50_000
+    browser.assert_no_exception(page)
