@@ -52,17 +52,26 @@ def _figure(
     yaxis: dict | None = None,
 ) -> go.Figure:
     layout = {
-        "title": {"text": title, "x": 0.0, "xanchor": "left"},
+        "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": FONT_SIZE + 2}},
         "font": {"size": FONT_SIZE},
         "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
-        "legend": {"orientation": "h", "y": -0.25, "x": 0.0},
+        # Explicit sizes: Streamlit's chart theme would otherwise shrink ticks and legend.
+        "legend": {"orientation": "h", "y": -0.25, "x": 0.0, "font": {"size": FONT_SIZE - 1}},
         "height": 440,
-        "xaxis": {"title": {"text": x_title}, **(xaxis or {})},
-        "yaxis": {"title": {"text": y_title}, **(yaxis or {})},
+        "xaxis": _axis(x_title, xaxis),
+        "yaxis": _axis(y_title, yaxis),
         "annotations": list(annotations),
         "shapes": list(shapes),
     }
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def _axis(title: str, extra: dict | None) -> dict:
+    axis = {"title": {"text": title, "font": {"size": FONT_SIZE}},
+            "tickfont": {"size": FONT_SIZE - 1}, **(extra or {})}  # fmt: skip
+    if axis.get("type") == "log":
+        axis.setdefault("exponentformat", "power")  # 10⁻³, not the SI prefix "1m"
+    return axis
 
 
 def _scatter(x, y, name: str, **style) -> dict:
@@ -197,7 +206,7 @@ def cost_curve_figure(problem: LinearRegression, trace: Trace, k: int, view: Vie
             _scatter(
                 line.segment_theta,
                 line.segment_cost,
-                f"tangent at {name}ₖ, slope J′ = {slope_k:.4g}",
+                f"tangent at {name}ₖ (slope {slope_k:.4g})",
                 mode="lines",
                 line={"color": VERMILLION, "width": 3, "dash": "dash"},
             ),
@@ -209,20 +218,25 @@ def cost_curve_figure(problem: LinearRegression, trace: Trace, k: int, view: Vie
                 marker={"color": VERMILLION, "size": 16, "symbol": "diamond"},
             ),
         ]
-        annotations.append(_label(theta_k, cost_k, f"slope {slope_k:.3g}", VERMILLION, yshift=24))
+        summary = f"slope J′({name}ₖ) = {slope_k:.4g}"
         if k < trace.n_steps:
             end_theta = float(np.clip(trace.thetas[k + 1, 0], lo, hi))
             end_cost = trace.costs[k + 1] if end_theta == trace.thetas[k + 1, 0] else cost_k
             step = -trace.lrs[k] * slope_k
-            annotations += [
-                _arrow((theta_k, cost_k), (end_theta, end_cost)),
-                _label(
-                    (theta_k + end_theta) / 2,
-                    max(cost_k, end_cost),
-                    f"step −α·J′ = {step:+.3g}",
-                    yshift=48,
-                ),
-            ]
+            annotations.append(_arrow((theta_k, cost_k), (end_theta, end_cost)))
+            summary += f"   →   step −α·J′ = {step:+.4g}"
+        # Top centre: the emptiest part of a U-shaped curve, so the text never covers it.
+        annotations.append(
+            _label(
+                0.5,
+                0.9 if view.left_at is not None else 0.99,
+                summary,
+                BLACK,
+                xref="paper",
+                yref="paper",
+                yanchor="top",
+            )
+        )
     top = float(curve.max())
     bottom = problem.min_cost - 0.06 * (top - problem.min_cost)
     return _figure(
@@ -463,6 +477,7 @@ def history_figure(trace: Trace, k: int, min_cost: float, log_scale: bool) -> go
                 yshift=12,
                 xref="paper",
                 xanchor="right",
+                bgcolor="rgba(0,0,0,0)",  # a box would hide the converged end of the curve
             ),
         )
     return _figure(

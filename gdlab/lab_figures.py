@@ -59,28 +59,37 @@ def _theory_marks(theory: LearningRateTheory) -> tuple[tuple[float, str, str], .
 
 
 def _vertical_lines(theory: LearningRateTheory, y_ref: str = "paper"):
+    """Lines at 1/λ_max, α* and α_crit, each named in text running up beside it.
+
+    Marks within 5% of each other share one label ("1/λ_max = α* = 0.00189"), and labels
+    alternate sides of their lines, so they never print over one another.
+    """
+    groups: list[list[tuple[float, str, str]]] = []
+    for mark in _theory_marks(theory):
+        if groups and mark[0] / groups[-1][-1][0] < 1.05:
+            groups[-1].append(mark)
+        else:
+            groups.append([mark])
     shapes, labels = [], []
-    for i, (rate, name, dash) in enumerate(_theory_marks(theory)):
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": y_ref,
-                "x0": rate,
-                "x1": rate,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": BLACK, "dash": dash, "width": 2},
-            }
-        )
+    for i, group in enumerate(groups):
+        rate = group[-1][0]
+        for mark_rate, _, dash in group:
+            shapes.append({"type": "line", "xref": "x", "yref": y_ref, "x0": mark_rate,
+                           "x1": mark_rate, "y0": 0, "y1": 1,
+                           "line": {"color": BLACK, "dash": dash, "width": 2}})  # fmt: skip
+        text = " = ".join(name for _, name, _ in group) + f" = {rate:.3g}"
         labels.append(
             _label(
                 np.log10(rate),
-                1.0 - 0.07 * i,
-                f"{name} = {rate:.3g}",
+                1.0,
+                text,
                 BLACK,
                 yref="paper",
-                xanchor="left",
+                yanchor="top",
+                textangle=-90,
+                xanchor="right" if i % 2 == 0 else "left",
+                bgcolor="rgba(255,255,255,0.85)",
+                font={"size": 14},
             )
         )
     return shapes, labels

@@ -85,7 +85,14 @@ def judge(trace: Trace, theory: LearningRateTheory, min_cost: float, lr: float) 
             f"Too small: after {trace.n_steps:,} steps the cost is still {gap_words}.",
             f"{rate} shrinks the error only ×{theory.contraction(lr):.6g} per step; "
             f"about {theory.steps_to_shrink(lr):,.0f} steps would cut it 100-fold. "
-            f"Try a larger α (the best fixed rate here is α* = {theory.optimal_lr:.4g}).",
+            f"Try a larger α (the best fixed rate here is α* = {theory.optimal_lr:.4g})"
+            + (
+                f"; even α* needs about {theory.steps_to_shrink(theory.optimal_lr):,.0f} steps "
+                f"here, because the valley is narrow (κ = {theory.condition_number:,.0f}): "
+                "standardize x to make it round."
+                if best_is_slow
+                else "."
+            ),
         )
     steps = f"{trace.n_steps:,} step{'' if trace.n_steps == 1 else 's'}"
     ending = (

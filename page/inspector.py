@@ -17,23 +17,26 @@ VERDICT_BOXES = {
     "diverging": st.error,
 }
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
-_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅", "012345")
 
 
 def show_verdict(run: Run) -> None:
-    VERDICT_BOXES[run.verdict.kind](f"**{run.verdict.headline}** {run.verdict.detail}")
+    with st.container(key="verdict"):
+        VERDICT_BOXES[run.verdict.kind](f"**{run.verdict.headline}** {run.verdict.detail}")
 
 
 def show_metrics(model: Model, run: Run) -> None:
     trace, problem = run.trace, model.problem
-    pairs = zip(problem.param_names, trace.theta, strict=True)
-    theta = ", ".join(f"{name} = {fmt(v)}" for name, v in pairs)
-    columns = st.columns(5)
-    columns[0].metric("Final cost J", fmt(trace.cost))
-    columns[1].metric("Minimum J*", fmt(problem.min_cost))
-    columns[2].metric("Final θ", theta)
-    columns[3].metric("Steps taken", f"{trace.n_steps:,}")
-    columns[4].metric("Gradient norm ‖∇J‖", fmt(float(trace.grad_norms[-1]), 3))
+    final_theta = [(f"Final {name}", fmt(v)) for name, v in
+                   zip(problem.param_names, trace.theta, strict=True)]  # fmt: skip
+    tiles = [
+        ("Final cost J", fmt(trace.cost)),
+        ("Minimum J*", fmt(problem.min_cost)),
+        *final_theta,
+        ("Steps taken", f"{trace.n_steps:,}"),
+        ("Gradient norm ‖∇J‖", fmt(float(trace.grad_norms[-1]), 3)),
+    ]
+    for column, (label, value) in zip(st.columns(len(tiles)), tiles, strict=True):
+        column.metric(label, value)
 
 
 def show_regime_bar(model: Model, lr: float, steps: int) -> None:
@@ -53,12 +56,27 @@ def step_controls(last: int) -> int:
     def move(delta: int) -> None:
         st.session_state["k"] = min(max(st.session_state.get("k", 0) + delta, 0), last)
 
-    slider, prev, nxt, play = st.columns([8, 1, 1, 1.3], vertical_alignment="bottom")
+    slider, prev, nxt, play = st.columns([6, 1.4, 1.4, 1.5], vertical_alignment="bottom")
     k = slider.slider("Step k", 0, last, key="k") if last > 0 else 0
-    prev.button("◀ prev", on_click=move, args=(-1,), disabled=k == 0, key="prev")
-    nxt.button("next ▶", on_click=move, args=(1,), disabled=k >= last, key="next")
+    prev.button(
+        "prev",
+        icon=":material/chevron_left:",
+        on_click=move,
+        args=(-1,),
+        disabled=k == 0,
+        key="prev",
+    )
+    nxt.button(
+        "next",
+        icon=":material/chevron_right:",
+        on_click=move,
+        args=(1,),
+        disabled=k >= last,
+        key="next",
+    )
     playing = st.session_state.get("playing", False)
-    if play.button("⏸ pause" if playing else "⏵ play", key="play", disabled=last == 0):
+    label, icon = ("pause", ":material/pause:") if playing else ("play", ":material/play_arrow:")
+    if play.button(label, icon=icon, key="play", disabled=last == 0):
         st.session_state["playing"] = not playing
         if not playing and k >= last:
             st.session_state["k"] = 0
@@ -66,19 +84,29 @@ def step_controls(last: int) -> int:
     return k
 
 
+def _latex_name(problem: gdlab.LinearRegression, j: int) -> str:
+    """θ, or θ₀/θ₁ as \theta_0, \theta_1 (the step goes in a superscript, never a second
+    subscript)."""
+    if problem.n_params == 1:
+        return r"\theta"
+    first = 0 if problem.intercept else 1
+    return rf"\theta_{{{first + j}}}"
+
+
 def step_in_numbers(problem: gdlab.LinearRegression, trace: gdlab.Trace, k: int) -> None:
     if k >= trace.n_steps:
         st.markdown(f"**Step {k}** is the last one. {trace.message}")
         return
     lr = trace.lrs[k]
-    names = [n.replace("θ", r"\theta").translate(_SUBSCRIPTS) for n in problem.param_names]
-    rows = [
-        rf"{name}_{{{k + 1}}} = {name}_{{{k}}} - \alpha\,\frac{{\partial J}}{{\partial {name}}}"
-        rf" = {fmt(trace.thetas[k, j])} - {fmt(lr)} \times ({fmt(trace.grads[k, j])})"
-        rf" = {fmt(trace.thetas[k + 1, j])}"
-        for j, name in enumerate(names)
-    ]
-    st.latex(r"\\".join(rows))
+    st.markdown(f"**Step {k} → {k + 1}**, in numbers:")
+    for j in range(problem.n_params):
+        name = _latex_name(problem, j)
+        st.latex(
+            rf"\begin{{aligned}}{name}^{{({k + 1})}} &= {name}^{{({k})}} - \alpha\,"
+            rf"\frac{{\partial J}}{{\partial {name}}} \\ &= {fmt(trace.thetas[k, j])}"
+            rf" - {fmt(lr)} \times ({fmt(trace.grads[k, j])}) = {fmt(trace.thetas[k + 1, j])}"
+            r"\end{aligned}"
+        )
     st.caption(
         f"Cost {fmt(trace.costs[k])} → {fmt(trace.costs[k + 1])}. The slope times α is the step, "
         "and the minus sign sends it downhill."

@@ -219,7 +219,9 @@ def choose_start(problem: gdlab.LinearRegression) -> tuple[float, ...]:
                 )
                 st.session_state.pop(key, None)
         clamp_state(key, lo, hi, min(max(0.0, lo), hi))
-        start.append(st.sidebar.slider(f"{name}₀", lo, hi, step=step, key=key, format="%g"))
+        start.append(
+            st.sidebar.slider(f"start value of {name}", lo, hi, step=step, key=key, format="%g")
+        )
     return tuple(float(v) for v in start)
 
 
@@ -232,8 +234,9 @@ def choose_rate(theory: gdlab.LearningRateTheory) -> tuple[float, int]:
         "Learning rate α (log scale)", options, key="lr", format_func=format_rate
     )
     st.sidebar.markdown(
-        f"α_crit = 2/λ_max = **{fmt(theory.critical_lr)}** · 1/λ_max = {fmt(theory.one_step_lr)}"
-        f" · best α* = {fmt(theory.optimal_lr)}"
+        f"- diverges above α_crit = 2/λ_max = **{fmt(theory.critical_lr)}**\n"
+        f"- one-step rate 1/λ_max = {fmt(theory.one_step_lr)}\n"
+        f"- best fixed rate α* = {fmt(theory.optimal_lr)}"
     )
     if theory.critical_lr < LR_GRID[0]:
         st.sidebar.warning("α_crit is below the smallest α here: scale x to make the cost rounder.")

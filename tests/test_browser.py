@@ -127,8 +127,8 @@ def test_alpha_slider_changes_verdict_and_cost_chart(page: Page) -> None:
 
 
 def test_step_inspector(page: Page) -> None:
-    prev = page.get_by_role("button", name="◀ prev")
-    nxt = page.get_by_role("button", name="next ▶")
+    prev = page.locator(".st-key-prev button")
+    nxt = page.locator(".st-key-next button")
     step = page.get_by_role("slider", name="Step k")
     expect(prev).to_be_disabled()
     history = browser.chart_state(page, HISTORY)
@@ -186,7 +186,7 @@ def test_two_parameter_model_shows_contours(page: Page) -> None:
         .get_by_role("slider")
         .evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
     )
-    assert sum(name.startswith("θ") for name in names) == 2, names
+    assert sum(name.startswith("start value of θ") for name in names) == 2, names
     assert browser.verdict_text(page)
     browser.assert_no_exception(page)
     browser.screenshot(page, ARTIFACTS / "two-parameters.png")
