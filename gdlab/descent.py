@@ -18,8 +18,8 @@ MAX_STEPS = 100_000
 # Converged: ‖∇J(θₖ)‖ ≤ GTOL·‖∇J(θ₀)‖ — relative, so it means the same in mm and in km —
 # or below the gradient's round-off level, which no step can improve on.
 GTOL = 1e-8
-# Diverged: a non-finite value, or J(θₖ) above this multiple of max(J(θ₀), J*): no converging
-# run ever climbs that far, and a diverging one gets there long before it overflows.
+# Diverged: a non-finite value, or J(θₖ) outside J(θ₀) ± this multiple of max(|J(θ₀)|, |J*|):
+# no converging run ever climbs that far, and a diverging one gets there long before overflow.
 DIVERGENCE_FACTOR = 1e8
 MIN_LR, MAX_LR = 0.0, 1e12
 
@@ -111,13 +111,23 @@ def gradient_norm(grad: np.ndarray) -> np.ndarray:
 
 
 def stopping_thresholds(
-    problem: Problem, cost0, grad_norm0, gtol: float, divergence_factor: float
-) -> tuple:
-    """The cost above which a run has diverged and the ‖∇J‖ below which it has converged."""
-    limit = divergence_factor * np.maximum(cost0, max(getattr(problem, "min_cost", 0.0), 1e-300))
+    problem: Problem, cost0: float, grad0: np.ndarray, gtol: float, divergence_factor: float
+) -> tuple[float, float, float]:
+    """(low, high, tolerance): a run has diverged when J leaves [low, high], and converged when
+    ‖∇J‖ ≤ tolerance.
+
+    The band is J₀ ± factor·max(|J₀|, |J*|), so it also catches costs that fall without bound
+    (a user's saddle) and works when J₀ ≤ 0. ‖∇J₀‖ is computed with scaling, so a huge first
+    gradient cannot overflow into an infinite tolerance.
+    """
+    scale = max(abs(float(cost0)), abs(float(getattr(problem, "min_cost", 0.0))), 1e-300)
+    low, high = cost0 - divergence_factor * scale, cost0 + divergence_factor * scale
+    largest = float(np.max(np.abs(grad0))) if np.size(grad0) else 0.0
+    norm0 = largest * float(np.sqrt(np.sum((grad0 / largest) ** 2))) if largest > 0 else 0.0
     # A gradient cannot be resolved below its round-off level (problem.gradient_floor).
-    tolerance = np.maximum(gtol * grad_norm0, float(getattr(problem, "gradient_floor", 0.0)))
-    return limit, tolerance
+    floor = float(getattr(problem, "gradient_floor", 0.0))
+    tolerance = max(gtol * norm0, floor) if np.isfinite(norm0) else floor
+    return low, high, tolerance
 
 
 def _rate_for(lr: LearningRate, step: int) -> float:
@@ -169,9 +179,7 @@ def descend(
         cost, grad = float(problem.cost_value(theta)), problem.gradient(theta)
         costs.append(cost)
         grads.append(grad)
-        limit, tolerance = stopping_thresholds(
-            problem, cost, gradient_norm(grad), gtol, divergence_factor
-        )
+        low, high, tolerance = stopping_thresholds(problem, cost, grad, gtol, divergence_factor)
         status, diverged_at = "max_steps", None
         if gradient_norm(grad) <= tolerance:
             status = "converged"
@@ -199,7 +207,7 @@ def descend(
             lrs.append(rate)
             if batches is not None:
                 batch_costs.append(batch_cost)
-            if cost > limit:
+            if not low <= cost <= high:
                 status, diverged_at = "diverged", k + 1
                 break
             if gradient_norm(grad) <= tolerance:
@@ -214,7 +222,7 @@ def descend(
         + (
             "became too large to represent"
             if len(costs) <= (diverged_at or 0)
-            else f"exceeded {divergence_factor:g}× its starting value"
+            else f"moved more than {divergence_factor:g}× its own size away from its start"
         )
         + f"; the trace ends at step {trace_steps}, its last finite step.",
     }

@@ -370,18 +370,16 @@ def sub(a: Node, b: Node) -> Node:
 
 def neg(a: Node) -> Node:
     c, rest = _split(a)
-    if rest is None:
-        return Num(-c)
-    if c == -1:
-        return rest
-    if c != 1:
-        return BinOp("*", Num(-c), rest)
-    return Neg(a)
+    return _scaled(-c, rest)
 
 
 def _scaled(c: float, core: Node | None) -> Node:
+    """c·core, written the simple way: -x rather than -1*x, c/x rather than c*(1/x)."""
     if core is None:
         return Num(c)
+    if _is_reciprocal(core):
+        quotient = BinOp("/", Num(abs(c)), core.right)  # type: ignore[union-attr]
+        return Neg(quotient) if c < 0 else quotient
     if c == 1:
         return core
     if c == -1:
@@ -428,10 +426,7 @@ def div(a: Node, b: Node) -> Node:
         return BinOp("/", a, b)
     if rb is None:
         return _scaled(c, ra)
-    if ra is None:
-        quotient = BinOp("/", Num(abs(c)), rb)
-        return Neg(quotient) if c < 0 else quotient
-    return _scaled(c, BinOp("/", ra, rb))
+    return _scaled(c, BinOp("/", ONE if ra is None else ra, rb))
 
 
 def power(base: Node, exponent: float) -> Node:
@@ -1043,15 +1038,18 @@ def parse(text: str, variables: tuple[str, ...] = ("theta",)) -> Expression:
     shift = len(norm) - len(body)
     try:
         tree = ast.parse(body, mode="eval")
-    except (SyntaxError, ValueError, MemoryError, RecursionError, OverflowError) as error:
-        offset = getattr(error, "offset", None)
+    except (ValueError, MemoryError, RecursionError, OverflowError, Warning):
+        # Not expected after the checks above (Warning: when warnings are raised as errors).
+        raise ExpressionError("The formula could not be parsed", hint="simplify it") from None
+    except SyntaxError as error:
+        offset = error.offset
         if not offset or offset > len(body):  # Python reports a missing ending at offset 0
             raise fail(
                 "The formula is incomplete",
                 len(norm),
                 hint="something is missing at the end",
             ) from None
-        end_offset = getattr(error, "end_offset", None) or offset
+        end_offset = error.end_offset or offset
         raise fail(
             "Invalid syntax",
             shift + offset - 1,

@@ -96,8 +96,8 @@ def sweep(
     with np.errstate(all="ignore"):  # overflow is detected, never warned about
         theta = np.tile(theta0, (count, 1))
         cost, grad = problem.cost_value(theta), problem.gradient(theta)
-        limit, tolerance = stopping_thresholds(
-            problem, cost[0], gradient_norm(grad[0]), gtol, divergence_factor
+        low, high, tolerance = stopping_thresholds(
+            problem, cost[0], grad[0], gtol, divergence_factor
         )
         state = np.where(gradient_norm(grad) <= tolerance, _CONVERGED, _RUNNING)
         taken = np.zeros(count, dtype=np.int64)
@@ -125,7 +125,7 @@ def sweep(
             taken += commit
             thetas[k + 1], costs[k + 1] = theta, cost
             last = k + 1
-            diverging = active & ~(finite & (cost <= limit))
+            diverging = active & ~(finite & (cost <= high) & (cost >= low))
             converged = commit & ~diverging & (gradient_norm(grad) <= tolerance)
             state = np.where(diverging, _DIVERGED, np.where(converged, _CONVERGED, state))
             np.copyto(diverged_at, k + 1, where=diverging)

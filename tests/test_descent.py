@@ -157,3 +157,49 @@ def test_trace_converts_to_a_frame_and_csv(three_points):
     assert lines[0].startswith("k,θ₀,θ₁,J")
     assert len(lines) == trace.n_steps + 2
     assert float(lines[1].split(",")[3]) == trace.costs[0]  # full precision
+
+
+class Quartic:
+    """J(θ) = θ⁴ − c: a cost that may start at or below zero."""
+
+    n_params = 1
+    param_names = ("θ",)
+
+    def __init__(self, shift: float = 0.0):
+        self.shift = shift
+
+    def cost_value(self, theta):
+        return theta[..., 0] ** 4 - self.shift
+
+    def gradient(self, theta):
+        return 4 * theta**3
+
+
+class Saddle:
+    """J(a, b) = a² − b²: unbounded below along b."""
+
+    n_params = 2
+    param_names = ("a", "b")
+
+    def cost_value(self, theta):
+        return theta[..., 0] ** 2 - theta[..., 1] ** 2
+
+    def gradient(self, theta):
+        return np.stack([2 * theta[..., 0], -2 * theta[..., 1]], axis=-1)
+
+
+def test_a_cost_that_starts_below_zero_can_still_converge():
+    trace = descend(Quartic(shift=5.0), 1.0, 0.01, 20_000, gtol=1e-4)
+    assert trace.status == "converged" and abs(trace.theta[0]) < 0.1
+
+
+def test_a_cost_falling_without_bound_is_a_divergence():
+    trace = descend(Saddle(), [1.0, 1e-3], 0.1, 5000)
+    assert trace.status == "diverged"
+    assert trace.diverged_at < 200  # caught by the band, long before −inf
+    assert np.all(np.isfinite(trace.costs))
+
+
+def test_a_huge_first_gradient_is_not_mistaken_for_convergence():
+    trace = descend(Quartic(), 1e70, 1e-3, 100)
+    assert trace.status == "diverged" and trace.n_steps < 5
