@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from page import compute, experiments, inspector, optimizers, sidebar, state
+from page import compute, custom, experiments, inspector, optimizers, sidebar, state
 
 SECTIONS = {
     "step": "Step by step",
@@ -19,6 +19,7 @@ SECTIONS = {
     "regimes": "Regimes",
     "optimizers": "Optimizers",
     "derivatives": "Derivative lab",
+    "custom": "Your own cost",
 }
 
 
@@ -55,10 +56,6 @@ def main() -> None:
     preset = sidebar.active_preset(lr)
     if preset is not None:
         st.info(f"**Preset: {preset.title}.** {preset.notice}")
-    inspector.show_verdict(run)
-    inspector.show_metrics(model, run)
-    inspector.show_regime_bar(model, lr, steps)
-
     section = st.segmented_control(
         "Section",
         list(SECTIONS),
@@ -68,6 +65,11 @@ def main() -> None:
         required=True,
         label_visibility="collapsed",
     )
+    if section != "custom":  # the typed cost has its own run; this one is the sidebar's
+        inspector.show_verdict(run)
+        inspector.show_metrics(model, run)
+        inspector.show_regime_bar(model, lr, steps)
+
     compared: tuple = ()
     if section == "compare":
         compared = experiments.compare_rates(settings.model_key, model, theta0, steps)
@@ -79,6 +81,8 @@ def main() -> None:
         experiments.regimes_section(model, run, lr)
     elif section == "optimizers":
         optimizers.race_section(settings.model_key, model, theta0, lr, steps)
+    elif section == "custom":
+        custom.custom_section()
     elif section == "derivatives":
         optimizers.derivative_lab(model, run.trace, st.session_state.get("k", 0))
     else:

@@ -178,7 +178,10 @@ def cost_curve_figure(problem: LinearRegression, trace: Trace, k: int, view: Vie
     k = _step_number(trace, k)
     lo, hi = view.box[0]
     grid = np.linspace(lo, hi, CURVE_POINTS)
-    curve = problem.cost_value(grid[:, None])
+    with np.errstate(all="ignore"):  # a typed cost may overflow at the edges of the view
+        curve = problem.cost_value(grid[:, None])
+    finite = np.isfinite(curve)
+    grid, curve = grid[finite], curve[finite]
     name = problem.param_names[0]
     shown = np.flatnonzero(view.contains(trace.thetas[: k + 1]))
     traces = [
@@ -190,14 +193,20 @@ def cost_curve_figure(problem: LinearRegression, trace: Trace, k: int, view: Vie
             mode="markers",
             marker={"color": SKY, "size": 9, "symbol": "circle-open", "line": {"width": 2}},
         ),
-        _scatter(
-            [problem.theta_star[0]],
-            [problem.min_cost],
-            "minimum θ*",
-            mode="markers",
-            marker={"color": GREEN, "size": 16, "symbol": "star"},
-        ),
     ]
+    # A regression knows its minimum; a typed cost may have several, so none is starred.
+    theta_star = getattr(problem, "theta_star", None)
+    lowest = float(getattr(problem, "min_cost", curve.min()))
+    if theta_star is not None:
+        traces.append(
+            _scatter(
+                [theta_star[0]],
+                [lowest],
+                "minimum θ*",
+                mode="markers",
+                marker={"color": GREEN, "size": 16, "symbol": "star"},
+            )
+        )
     annotations = list(_left_view_note(view))
     theta_k, cost_k, slope_k = trace.thetas[k, 0], trace.costs[k], trace.grads[k, 0]
     if view.contains(trace.thetas[k])[0]:
@@ -237,8 +246,8 @@ def cost_curve_figure(problem: LinearRegression, trace: Trace, k: int, view: Vie
                 yanchor="top",
             )
         )
-    top = float(curve.max())
-    bottom = problem.min_cost - 0.06 * (top - problem.min_cost)
+    top = float(max(curve.max(), lowest))
+    bottom = lowest - 0.06 * (top - lowest)
     return _figure(
         traces,
         f"Cost J({name}) and its tangent at step {k}",
@@ -434,7 +443,7 @@ def fit_figure(
     )
 
 
-def history_figure(trace: Trace, k: int, min_cost: float, log_scale: bool) -> go.Figure:
+def history_figure(trace: Trace, k: int, min_cost: float | None, log_scale: bool) -> go.Figure:
     """J(θₖ) against k, thinned for display, with step k marked and J* as a reference."""
     k = _step_number(trace, k)
     index = thin_indices(trace.costs.size, keep=(k,))
@@ -456,7 +465,7 @@ def history_figure(trace: Trace, k: int, min_cost: float, log_scale: bool) -> go
         ),
     ]
     shapes, annotations = (), ()
-    if min_cost > 0 or not log_scale:
+    if min_cost is not None and (min_cost > 0 or not log_scale):
         shapes = (
             {
                 "type": "line",

@@ -16,7 +16,7 @@ from gdlab.presets import PRESETS_BY_KEY
 from gdlab.problem import COSTS, SCALINGS
 
 SOURCES = ("builtin", "synthetic", "upload")
-SECTIONS = ("step", "compare", "sweep", "range", "regimes", "optimizers", "derivatives")
+SECTIONS = ("step", "compare", "sweep", "range", "regimes", "optimizers", "derivatives", "custom")
 MAX_COMPARE = 8
 
 

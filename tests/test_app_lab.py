@@ -214,3 +214,55 @@ def test_derivative_lab_shows_the_v():
     assert forward[0] > forward.min() * 100 and forward[-1] > forward.min() * 100
     assert central[0] > central.min() * 100 and central[-1] < forward[-1] * 1e-6
     assert any("parabola" in m.value for m in at.markdown)
+
+
+# -- your own cost -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["two minima", "narrow valley", "saddle", "Rosenbrock", "Himmelblau", "plateau"]
+)
+def test_every_classic_surface_runs_on_the_page(name):
+    from gdlab.expressions import PRESET_COSTS, CustomCost
+
+    at = open_page(section="custom")
+    at.selectbox(key="custom_preset").set_value(name).run()
+    assert_clean(at)
+    preset = PRESET_COSTS[name]
+    cost = CustomCost.from_text(preset.text, preset.n_params, bounds=preset.bounds)
+    theta0 = [at.number_input(key=f"custom_theta0_{j}").value for j in range(preset.n_params)]
+    lr = at.number_input(key="custom_lr").value
+    trace = gdlab.descend(cost, theta0, lr, 200)
+    history = series(chart(at, "Cost history"), "cost J")
+    np.testing.assert_allclose(decode(history["y"]), trace.costs[: decode(history["y"]).size])
+    latex = " ".join(e.value for e in at.latex)
+    assert r"\frac{\partial J}" in latex
+
+
+def test_a_hostile_formula_is_refused_and_pointed_at():
+    at = open_page(section="custom")
+    at.text_input(key="custom_text").set_value("__import__('os').system('ls')").run()
+    assert_clean(at)
+    assert any("cannot be used" in e.value and "position 11" in e.value for e in at.main.error)
+    assert at.code[0].value.endswith("^")
+    at.text_input(key="custom_text").set_value("theta**2").run()  # and the page recovers
+    assert_clean(at)
+    boxes = [b.value for b in [*at.main.success, *at.main.info]]
+    assert any(b.startswith("**Gradient descent with α = 0.02") for b in boxes), boxes
+
+
+def test_a_typed_cost_shows_its_exact_derivative_and_the_check():
+    at = open_page(section="custom")
+    at.selectbox(key="custom_preset").set_value("your own").run()
+    at.text_input(key="custom_text").set_value("sin(theta) + theta**2").run()
+    assert_clean(at)
+    latex = [e.value for e in at.latex]
+    assert any(r"\cos" in value for value in latex)
+    assert any("relative difference" in c.value for c in at.caption)
+
+
+def test_a_diverging_typed_cost_is_a_divergence_not_a_crash():
+    at = open_page(section="custom")
+    at.number_input(key="custom_lr").set_value(100.0).run()
+    assert_clean(at)
+    assert any("diverged at step" in e.value for e in at.main.error)

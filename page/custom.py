@@ -1,0 +1,138 @@
+"""Your own cost function: typed, parsed safely, differentiated exactly, then descended."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from gdlab import figures, lab_figures
+from gdlab.controls import fmt
+from gdlab.derivatives import check_gradient
+from gdlab.descent import Trace, descend
+from gdlab.expressions import PRESET_COSTS, CustomCost, ExpressionError
+from gdlab.optimizers import OPTIMIZERS
+from page.inspector import CHART_CONFIG
+from page.optimizers import NAMES
+
+OWN = "your own"
+STARTS = {"two minima": (2.0,), "narrow valley": (2.5, 1.0), "saddle": (1.5, 0.05),
+          "Rosenbrock": (-1.2, 1.0), "Himmelblau": (0.0, 0.0), "plateau": (1.2, 1.0)}  # fmt: skip
+RATES = {"two minima": 0.02, "narrow valley": 0.035, "saddle": 0.1, "Rosenbrock": 0.001,
+         "Himmelblau": 0.01, "plateau": 0.5}  # fmt: skip
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def custom_run(
+    text: str, n_params: int, bounds: tuple, theta0: tuple, lr: float, steps: int, optimizer: str
+) -> tuple[CustomCost, Trace]:
+    cost = CustomCost.from_text(text, n_params, bounds=bounds)
+    return cost, descend(cost, np.array(theta0), lr, steps, optimizer=OPTIMIZERS[optimizer]())
+
+
+def _choose_preset() -> str:
+    def load() -> None:
+        name = st.session_state["custom_preset"]
+        if name != OWN:
+            preset = PRESET_COSTS[name]
+            st.session_state["custom_text"] = preset.text
+            st.session_state["custom_params"] = preset.n_params
+            for j, value in enumerate(STARTS[name]):
+                st.session_state[f"custom_theta0_{j}"] = value
+            st.session_state["custom_lr"] = RATES[name]
+            st.session_state["custom_k"] = 0
+
+    st.session_state.setdefault("custom_text", PRESET_COSTS["two minima"].text)
+    st.session_state.setdefault("custom_params", 1)
+    for j, value in enumerate(STARTS["Rosenbrock"]):
+        st.session_state.setdefault(
+            f"custom_theta0_{j}", STARTS["two minima"][0] if j == 0 else value
+        )
+    name = st.selectbox(
+        "Start from a classic surface", [*PRESET_COSTS, OWN], key="custom_preset", on_change=load
+    )
+    if name != OWN:
+        st.caption(PRESET_COSTS[name].description)
+    return name
+
+
+def custom_section() -> None:
+    st.markdown(
+        "Type a cost J(θ) in `theta` (one parameter) or `theta0`, `theta1` (two). "
+        "Allowed: numbers, + − * / **, pi, e and sin, cos, tan, exp, log, sqrt, abs, "
+        "tanh, sinh, cosh, arctan, sigmoid, sign."
+    )
+    name = _choose_preset()
+    left, right = st.columns([4, 1])
+    text = left.text_input("J(θ) =", key="custom_text", max_chars=500)
+    n_params = right.radio("parameters", (1, 2), key="custom_params", horizontal=True)
+    bounds = PRESET_COSTS[name].bounds if name != OWN else None
+    try:
+        cost = CustomCost.from_text(text, n_params, bounds=bounds)
+    except ExpressionError as error:
+        st.error(f"**That formula cannot be used.** {error}")
+        st.code(error.pointer(), language=None)
+        return
+    except ValueError as error:
+        st.error(str(error))
+        return
+    st.latex(rf"J = {cost.expression.to_latex()}")
+    for pname, formula in zip(cost.param_names, cost.gradient_formulas, strict=True):
+        st.latex(rf"\frac{{\partial J}}{{\partial {_tex(pname)}}} = {formula.to_latex()}")
+
+    columns = st.columns(n_params + 3)
+    theta0 = tuple(
+        float(
+            columns[j].number_input(
+                f"start {cost.param_names[j]}", -1e6, 1e6, key=f"custom_theta0_{j}", format="%g"
+            )
+        )
+        for j in range(n_params)
+    )
+    st.session_state.setdefault("custom_lr", RATES["two minima"])
+    lr = columns[n_params].number_input("α", 1e-8, 100.0, key="custom_lr", format="%g")
+    steps = columns[n_params + 1].slider("steps", 1, 2000, 200, key="custom_steps")
+    optimizer = columns[n_params + 2].selectbox(
+        "optimizer", list(NAMES), format_func=NAMES.get, key="custom_optimizer"
+    )
+    check = check_gradient(lambda t: float(cost.cost_value(t)), cost.gradient, np.array(theta0))
+    if np.all(np.isfinite(check.analytic)):
+        st.caption(
+            f"Exact gradient at the start: {_vector(check.analytic)}; central differences "
+            f"give {_vector(check.numerical)} (relative difference "
+            f"{fmt(check.relative_error, 2)})."
+        )
+    cost, trace = custom_run(text, n_params, bounds, theta0, float(lr), int(steps), optimizer)
+    status = ("diverged at step " + str(trace.diverged_at) if trace.diverged else
+              f"converged in {trace.n_steps:,} steps" if trace.converged else
+              f"stopped after {trace.n_steps:,} steps")  # fmt: skip
+    box = st.error if trace.diverged else st.success if trace.converged else st.info
+    box(
+        f"**{NAMES[optimizer]} with α = {fmt(float(lr))} {status}**, ending at "
+        f"{_vector(trace.theta)} with J = {fmt(trace.cost)}."
+    )
+    k = st.slider("Step k", 0, max(trace.n_steps, 1), key="custom_k") if trace.n_steps else 0
+    view = figures.parameter_view(cost, trace)
+    left, right = st.columns(2)
+    if n_params == 1:
+        left.plotly_chart(
+            figures.cost_curve_figure(cost, trace, k, view), config=CHART_CONFIG, key="custom_curve"
+        )
+    else:
+        left.plotly_chart(
+            lab_figures.race_paths_figure(cost, [trace], [NAMES[optimizer]], k, view),
+            config=CHART_CONFIG,
+            key="custom_paths",
+        )
+    right.plotly_chart(
+        figures.history_figure(trace, k, None, log_scale=False),
+        config=CHART_CONFIG,
+        key="custom_history",
+    )
+
+
+def _tex(name: str) -> str:
+    return name.replace("θ", r"\theta ").replace("₀", "_0").replace("₁", "_1")
+
+
+def _vector(values: np.ndarray) -> str:
+    return "(" + ", ".join(fmt(float(v)) for v in values) + ")"
