@@ -615,9 +615,13 @@ def race_history_figure(traces: Sequence[Trace], labels: Sequence[str], k: int) 
             },
         ),
     )
+    # One x-axis for both panels, drawn under the lower one, so "step k" labels both.
     figure.update_layout(
-        yaxis2={"domain": [0, 0.22], "title": {"text": "αₖ"}, "type": "log"}, height=520
-    )
+        yaxis2={"domain": [0, 0.22], "title": {"text": "αₖ"}, "type": "log",
+                "exponentformat": "power", "anchor": "x"},
+        xaxis={"anchor": "y2"},
+        height=520,
+    )  # fmt: skip
     return figure
 
 
