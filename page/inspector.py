@@ -117,6 +117,11 @@ def inspector(model: Model, run: Run, x_label: str, y_label: str) -> None:
     """Step through the run: a fragment, so it redraws alone and never reruns the descent."""
     problem, trace = model.problem, run.trace
     k = step_controls(trace.n_steps)
+    # A fragment rerun skips the page's own URL update at the end: keep the step in the link.
+    if k:
+        st.query_params["k"] = str(k)
+    else:
+        st.query_params.pop("k", None)
     view = figures.parameter_view(problem, trace)
     left, right = st.columns(2)
     if problem.n_params == 1:
