@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from gdlab._validation import check_float, check_int, check_vector, readonly
+from gdlab.affine import BLOCK, advance, block_maps
 from gdlab.optimizers import Optimizer
 
 MAX_STEPS = 100_000
@@ -174,6 +175,9 @@ def descend(
     opt_state = optimizer.init(theta) if optimizer is not None else None
     batch_costs = []
 
+    constant_rate = optimizer is None and batches is None and not callable(lr)
+    if constant_rate and hasattr(problem, "affine_step"):
+        return _descend_affine(problem, theta, float(lr), steps, gtol, divergence_factor)
     thetas, costs, grads, lrs = [theta], [], [], []
     with np.errstate(all="ignore"):  # overflow is detected below, never warned about
         cost, grad = float(problem.cost_value(theta)), problem.gradient(theta)
@@ -214,6 +218,89 @@ def descend(
                 status = "converged"
                 break
 
+    return _trace(
+        problem,
+        thetas,
+        costs,
+        grads,
+        lrs,
+        status,
+        diverged_at,
+        steps,
+        divergence_factor,
+        gtol,
+        optimizer,
+        batch_costs if batches is not None else None,
+    )
+
+
+def _descend_affine(
+    problem, theta: np.ndarray, lr: float, steps: int, gtol: float, divergence_factor: float
+) -> Trace:
+    """The same run as the loop in `descend`, a block of steps at a time (gdlab.affine)."""
+    with np.errstate(all="ignore"):
+        cost0, grad0 = float(problem.cost_value(theta)), problem.gradient(theta)
+        low, high, tolerance = stopping_thresholds(problem, cost0, grad0, gtol, divergence_factor)
+        thetas, costs, grads = [theta[None, :]], [np.array([cost0])], [grad0[None, :]]
+        status, diverged_at, taken = "max_steps", None, 0
+        if gradient_norm(grad0) <= tolerance:
+            status, steps = "converged", 0
+        m, c = problem.affine_step(lr)
+        powers, offsets = block_maps(m, c, min(BLOCK, max(steps, 1)))
+        start = theta
+        while taken < steps:
+            count = min(BLOCK, steps - taken)
+            block = advance(powers, offsets, start, count)
+            block_costs, block_grads = problem.cost_value(block), problem.gradient(block)
+            finite = np.isfinite(block_costs) & np.isfinite(block).all(axis=-1)
+            finite &= np.isfinite(block_grads).all(axis=-1)
+            outside = ~((block_costs >= low) & (block_costs <= high))
+            arrived = gradient_norm(block_grads) <= tolerance
+            stops = ~finite | outside | arrived
+            keep = count
+            if stops.any():
+                first = int(np.argmax(stops))
+                keep = first if not finite[first] else first + 1
+                status = "converged" if finite[first] and not outside[first] else "diverged"
+                if status == "diverged":
+                    diverged_at = taken + first + 1
+            thetas.append(block[:keep])
+            costs.append(block_costs[:keep])
+            grads.append(block_grads[:keep])
+            taken += keep
+            if keep < count or stops.any():
+                break
+            start = block[-1]
+    return _trace(
+        problem,
+        np.concatenate(thetas),
+        np.concatenate(costs),
+        np.concatenate(grads),
+        np.full(taken, lr),
+        status,
+        diverged_at,
+        steps,
+        divergence_factor,
+        gtol,
+        None,
+        None,
+    )
+
+
+def _trace(
+    problem,
+    thetas,
+    costs,
+    grads,
+    lrs,
+    status,
+    diverged_at,
+    steps,
+    divergence_factor,
+    gtol,
+    optimizer,
+    batch_costs,
+) -> Trace:
     trace_steps = len(lrs)
     messages = {
         "converged": f"Converged after {trace_steps} steps: ‖∇J‖ fell below {gtol:g}× its start.",
@@ -236,7 +323,7 @@ def descend(
         diverged_at=diverged_at,
         param_names=tuple(getattr(problem, "param_names", ())),
         optimizer=optimizer.name if optimizer is not None else "gradient descent",
-        batch_costs=readonly(np.array(batch_costs)) if batches is not None else None,
+        batch_costs=readonly(np.array(batch_costs)) if batch_costs is not None else None,
     )
 
 

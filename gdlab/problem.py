@@ -13,6 +13,7 @@ a check on the fast one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -77,7 +78,6 @@ class LinearRegression:
     scaling: str = "none"
     cost: str = "mse"
     scaler: FeatureScaling = field(init=False, repr=False)
-    design: np.ndarray = field(init=False, repr=False)
     gram: np.ndarray = field(init=False, repr=False)
     xty: np.ndarray = field(init=False, repr=False)
     yty: float = field(init=False, repr=False)
@@ -103,26 +103,60 @@ class LinearRegression:
         set_(self, "y", readonly(y))
         set_(self, "intercept", bool(self.intercept))
         set_(self, "scaler", FeatureScaling.fit(x, self.scaling))
-        design = self.features(x)
-        n = x.size
         with np.errstate(all="ignore"):  # extreme magnitudes are reported below instead
-            gram, xty, yty = design.T @ design / n, design.T @ y / n, float(y @ y / n)
-            # The minimum, by least squares on X itself (better conditioned than with G).
-            theta_star = np.linalg.lstsq(design, y, rcond=None)[0]
-            residuals = design @ theta_star - y
-            min_cost = float(_COST_FACTOR[self.cost] * np.mean(residuals**2))
+            gram, xty, yty = self._sufficient_statistics(x, y)
+            theta_star, min_cost = self._minimum(gram, xty, yty)
         if not all(np.all(np.isfinite(a)) for a in (gram, xty, yty, theta_star, min_cost)):
             raise ValueError(
                 "The data's magnitudes are too extreme to fit in floating point (values like "
                 f"{np.max(np.abs(x)):.3g} in x and {np.max(np.abs(y)):.3g} in y). "
                 "Rescale them, for example by choosing other units, or standardize x."
             )
-        set_(self, "design", readonly(design))
         set_(self, "gram", readonly(gram))
         set_(self, "xty", readonly(xty))
         set_(self, "yty", yty)
         set_(self, "theta_star", readonly(theta_star))
         set_(self, "min_cost", min_cost)
+
+    def _sufficient_statistics(self, x: np.ndarray, y: np.ndarray):
+        """G = XᵀX/n, b = Xᵀy/n, yᵀy/n from power sums of z, without building X.
+
+        Column j of X is z^pⱼ, so Gᵢⱼ = mean(z^(pᵢ+pⱼ)) and bᵢ = mean(z^pᵢ·y): a few passes
+        over the data (dot products), however many parameters there are.
+        """
+        n = x.size
+        z = self.scaler.transform(x)
+        moments, moment_y, power = [1.0], [float(np.sum(y)) / n], z
+        for q in range(1, 2 * self.degree + 1):
+            power = power * z if q > 1 else z
+            moments.append(float(np.sum(power)) / n)
+            if q <= self.degree:
+                moment_y.append(float(power @ y) / n)
+        exponents = np.arange(0 if self.intercept else 1, self.degree + 1)
+        moments, moment_y = np.array(moments), np.array(moment_y)
+        gram = moments[exponents[:, None] + exponents[None, :]]
+        return gram, moment_y[exponents], float(y @ y) / n
+
+    def _minimum(self, gram: np.ndarray, xty: np.ndarray, yty: float) -> tuple[np.ndarray, float]:
+        """θ* and J* = J(θ*).
+
+        The normal equations Gθ = b lose digits as κ(G)²; past κ = 1e8 θ* comes from least
+        squares on X itself (QR-based, κ). J* = k(yᵀy/n − bᵀθ*) cancels when the fit is nearly
+        exact, so then it is recomputed from the residuals.
+        """
+        if np.linalg.cond(gram) < 1e8:
+            theta_star = np.linalg.solve(gram, xty)
+        else:
+            theta_star = np.linalg.lstsq(self.design, self.y, rcond=None)[0]
+        unexplained = yty - float(xty @ theta_star)
+        if unexplained > 1e-6 * yty:
+            return theta_star, self.cost_factor * unexplained
+        return theta_star, self.cost_per_sample(theta_star)
+
+    @cached_property
+    def design(self) -> np.ndarray:
+        """X (n, d), built only when a per-sample computation needs it."""
+        return readonly(self.features(self.x))
 
     # -- the model ---------------------------------------------------------------------------
 
@@ -195,6 +229,15 @@ class LinearRegression:
         """∇J(θ) = 2k·(Gθ − b), i.e. ∂J/∂θⱼ = (2k/n)Σ(ŷᵢ − yᵢ)xᵢⱼ."""
         # d/dθⱼ of (ŷᵢ − yᵢ)² is 2(ŷᵢ − yᵢ)·∂ŷᵢ/∂θⱼ, and ∂ŷᵢ/∂θⱼ = xᵢⱼ: the factor x stays.
         return 2.0 * self.cost_factor * (self._gram_times(theta) - self.xty)
+
+    def affine_step(self, lr: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The gradient step as an affine map θ ↦ Mθ + c, for one rate or a batch of rates.
+
+        θ − α·2k(Gθ − b) = (I − 2kαG)θ + 2kαb, so M = I − 2kαG and c = 2kαb.
+        """
+        rate = np.asarray(lr, dtype=np.float64)[..., None, None]
+        scaled = 2.0 * self.cost_factor * rate
+        return np.eye(self.n_params) - scaled * self.gram, scaled[..., 0] * self.xty
 
     def hessian(self) -> np.ndarray:
         """∇²J = 2k·G = (2k/n)XᵀX: constant, because J is quadratic."""

@@ -1,9 +1,9 @@
 """Many learning rates at once: one batched computation with an α axis.
 
-`sweep` runs gradient descent for every α in a single loop over steps, on arrays of shape
-(A, d), with the same arithmetic and stopping rules as `descend`: each row gives bit for bit
-the numbers a separate run would. Rows that stop (converged or diverged) are frozen while the
-others go on.
+`sweep` runs gradient descent for every α at once, on arrays with an α axis, a block of steps
+per numpy call (gdlab.affine), with the same arithmetic and stopping rules as `descend`: each
+row gives bit for bit the numbers a separate run would. Rows that stop (converged or diverged)
+are frozen while the others go on. It needs a quadratic problem (one with `affine_step`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from gdlab._validation import check_float, check_int, check_vector, readonly
+from gdlab.affine import BLOCK, advance, block_maps
 from gdlab.descent import (
     DIVERGENCE_FACTOR,
     GTOL,
@@ -102,43 +103,49 @@ def sweep(
         state = np.where(gradient_norm(grad) <= tolerance, _CONVERGED, _RUNNING)
         taken = np.zeros(count, dtype=np.int64)
         diverged_at = np.full(count, -1, dtype=np.int64)
-        # Histories of the frozen-or-moving rows: reach and contraction are read off afterwards,
-        # which keeps the loop to the few operations every row needs.
-        thetas = np.empty((steps + 1, count, theta0.size))
-        costs = np.empty((steps + 1, count))
-        thetas[0], costs[0] = theta, cost
-        rates_column = rates[:, None]
-        every = max(1, steps // 50)
-        last = 0
-        for k in range(steps):
+        # Histories of the frozen-or-moving rows: reach and contraction are read off afterwards.
+        thetas = np.empty((count, steps + 1, theta0.size))
+        costs = np.empty((count, steps + 1))
+        thetas[:, 0], costs[:, 0] = theta, cost
+        powers, offsets = block_maps(*problem.affine_step(rates), min(BLOCK, steps))
+        rows, done = np.arange(count), 0
+        while done < steps and (state == _RUNNING).any():
             active = state == _RUNNING
-            if not active.any():
-                break
-            new_theta = theta - rates_column * grad
-            new_cost, new_grad = problem.cost_value(new_theta), problem.gradient(new_theta)
-            finite = np.isfinite(new_cost) & np.isfinite(new_grad).all(axis=1)
-            finite &= np.isfinite(new_theta).all(axis=1)
-            commit = active & finite
-            np.copyto(theta, new_theta, where=commit[:, None])
-            np.copyto(cost, new_cost, where=commit)
-            np.copyto(grad, new_grad, where=commit[:, None])
-            taken += commit
-            thetas[k + 1], costs[k + 1] = theta, cost
-            last = k + 1
-            diverging = active & ~(finite & (cost <= high) & (cost >= low))
-            converged = commit & ~diverging & (gradient_norm(grad) <= tolerance)
-            state = np.where(diverging, _DIVERGED, np.where(converged, _CONVERGED, state))
-            np.copyto(diverged_at, k + 1, where=diverging)
-            if progress is not None and (k + 1) % every == 0:
-                progress(k + 1, steps)
+            size = min(BLOCK, steps - done)
+            block = advance(powers, offsets, theta, size)  # (A, size, d)
+            block_costs, block_grads = problem.cost_value(block), problem.gradient(block)
+            finite = np.isfinite(block_costs) & np.isfinite(block).all(axis=-1)
+            finite &= np.isfinite(block_grads).all(axis=-1)
+            outside = ~((block_costs >= low) & (block_costs <= high))
+            stops = ~finite | outside | (gradient_norm(block_grads) <= tolerance)
+            stopped = active & stops.any(axis=1)
+            first = np.argmax(stops, axis=1)
+            # The same rule as descend: a non-finite step is not kept, any other stop is.
+            keep = np.where(stopped, first + finite[rows, first], size) * active
+            diverging = stopped & ~(finite[rows, first] & ~outside[rows, first])
+            state = np.where(diverging, _DIVERGED, np.where(stopped, _CONVERGED, state))
+            diverged_at = np.where(diverging, done + first + 1, diverged_at)
+            moved = keep > 0
+            last = np.maximum(keep - 1, 0)
+            theta = np.where(moved[:, None], block[rows, last], theta)
+            cost = np.where(moved, block_costs[rows, last], cost)
+            grad = np.where(moved[:, None], block_grads[rows, last], grad)
+            valid = np.arange(size) < keep[:, None]
+            thetas[:, done + 1 : done + 1 + size] = np.where(
+                valid[..., None], block, theta[:, None, :]
+            )
+            costs[:, done + 1 : done + 1 + size] = np.where(valid, block_costs, cost[:, None])
+            taken += keep
+            done += size
+            if progress is not None:
+                progress(done, steps)
         if progress is not None:
             progress(steps, steps)
-        thetas, costs = thetas[: last + 1], costs[: last + 1]
+        thetas, costs = thetas[:, : done + 1], costs[:, : done + 1]
         start_excess = float(costs[0, 0]) - min_cost
         arrived = costs - min_cost <= tol * start_excess
-        reached = np.where(arrived.any(axis=0), arrived.argmax(axis=0), -1)
-        distances = gradient_norm(thetas - theta_star)
-        ratio = _measured_ratio(distances, taken)
+        reached = np.where(arrived.any(axis=1), arrived.argmax(axis=1), -1)
+        ratio = _measured_ratio(thetas, theta_star, taken)
 
     return Sweep(
         lrs=readonly(rates.copy()),
@@ -154,12 +161,15 @@ def sweep(
     )
 
 
-def _measured_ratio(distances: np.ndarray, taken: np.ndarray, window: int = 10) -> np.ndarray:
+def _measured_ratio(
+    thetas: np.ndarray, theta_star: np.ndarray, taken: np.ndarray, window: int = 10
+) -> np.ndarray:
     """Geometric mean of ‖θₖ − θ*‖/‖θₖ₋₁ − θ*‖ over each run's last `window` steps (NaN when a
     run took no step or sat on the minimum)."""
     rows = np.arange(taken.size)
     span = np.minimum(taken, window)
-    end, start = distances[taken, rows], distances[taken - span, rows]
+    end = gradient_norm(thetas[rows, taken] - theta_star)
+    start = gradient_norm(thetas[rows, taken - span] - theta_star)
     with np.errstate(all="ignore"):
         ratio = (end / start) ** (1.0 / span)
     return np.where((span > 0) & (start > 0) & np.isfinite(ratio), ratio, np.nan)
