@@ -19,11 +19,26 @@ BLOCK = 64  # steps per product: long enough to amortise numpy's call cost, shor
 
 
 def matvec(matrices: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-    return (matrices * vectors[..., None, :]).sum(axis=-1)
+    """Σⱼ Aᵢⱼvⱼ as d multiply-adds on whole arrays: d is tiny, and a reduction over a short last
+    axis costs numpy far more than a few elementwise passes."""
+    out = matrices[..., 0] * vectors[..., None, 0]
+    for j in range(1, matrices.shape[-1]):
+        out = out + matrices[..., j] * vectors[..., None, j]
+    return out
+
+
+def squared_norm(vectors: np.ndarray) -> np.ndarray:
+    out = vectors[..., 0] * vectors[..., 0]
+    for j in range(1, vectors.shape[-1]):
+        out = out + vectors[..., j] * vectors[..., j]
+    return out
 
 
 def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (a[..., :, :, None] * b[..., None, :, :]).sum(axis=-2)
+    out = a[..., :, 0, None] * b[..., None, 0, :]
+    for j in range(1, a.shape[-1]):
+        out = out + a[..., :, j, None] * b[..., None, j, :]
+    return out
 
 
 def block_maps(m: np.ndarray, c: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:

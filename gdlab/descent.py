@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from gdlab._validation import check_float, check_int, check_vector, readonly
-from gdlab.affine import BLOCK, advance, block_maps
+from gdlab.affine import BLOCK, advance, block_maps, squared_norm
 from gdlab.optimizers import Optimizer
 
 MAX_STEPS = 100_000
@@ -251,11 +251,11 @@ def _descend_affine(
         while taken < steps:
             count = min(BLOCK, steps - taken)
             block = advance(powers, offsets, start, count)
-            block_costs, block_grads = problem.cost_value(block), problem.gradient(block)
-            finite = np.isfinite(block_costs) & np.isfinite(block).all(axis=-1)
-            finite &= np.isfinite(block_grads).all(axis=-1)
+            block_costs, block_grads = problem.cost_and_gradient(block)
+            # J is computed from θ and ∇J, so it is finite only when they are.
+            finite = np.isfinite(block_costs)
             outside = ~((block_costs >= low) & (block_costs <= high))
-            arrived = gradient_norm(block_grads) <= tolerance
+            arrived = squared_norm(block_grads) <= tolerance * tolerance
             stops = ~finite | outside | arrived
             keep = count
             if stops.any():

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.polynomial import polynomial as P
 
 from gdlab._validation import check_choice, check_int, readonly
+from gdlab.affine import matvec
 
 Scaling = Literal["none", "standardize", "minmax"]
 CostName = Literal["mse", "half_mse"]
@@ -214,9 +215,9 @@ class LinearRegression:
     # -- cost and exact derivatives (fast path: sufficient statistics) -----------------------
 
     def _gram_times(self, theta: np.ndarray) -> np.ndarray:
-        # Elementwise product and a short sum rather than matmul, so a row of a batch gets
-        # bit-for-bit the same result as that θ alone (BLAS kernels may differ with batch size).
-        return (np.asarray(theta)[..., None, :] * self.gram).sum(axis=-1)
+        # Elementwise multiply-adds rather than matmul, so a row of a batch gets bit for bit
+        # the same result as that θ alone (BLAS kernels may differ with batch size).
+        return matvec(self.gram, np.asarray(theta, dtype=np.float64))
 
     def cost_value(self, theta: np.ndarray) -> np.ndarray:
         """J(θ) = k·(1/n)‖Xθ − y‖² = J* + k·(θ − θ*)ᵀG(θ − θ*)."""
@@ -229,6 +230,17 @@ class LinearRegression:
         """∇J(θ) = 2k·(Gθ − b), i.e. ∂J/∂θⱼ = (2k/n)Σ(ŷᵢ − yᵢ)xᵢⱼ."""
         # d/dθⱼ of (ŷᵢ − yᵢ)² is 2(ŷᵢ − yᵢ)·∂ŷᵢ/∂θⱼ, and ∂ŷᵢ/∂θⱼ = xᵢⱼ: the factor x stays.
         return 2.0 * self.cost_factor * (self._gram_times(theta) - self.xty)
+
+    def cost_and_gradient(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """J(θ) and ∇J(θ) from one product with G, for the block steps of gdlab.affine.
+
+        With r = Gθ − b: ∇J = 2k·r, and since Gθ* = b, J − J* = k(θ − θ*)ᵀG(θ − θ*) =
+        k(θ − θ*)·r.
+        """
+        theta = np.asarray(theta, dtype=np.float64)
+        residual = self._gram_times(theta) - self.xty
+        excess = self.cost_factor * ((theta - self.theta_star) * residual).sum(axis=-1)
+        return self.min_cost + np.maximum(excess, 0.0), 2.0 * self.cost_factor * residual
 
     def affine_step(self, lr: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The gradient step as an affine map θ ↦ Mθ + c, for one rate or a batch of rates.

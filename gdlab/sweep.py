@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from gdlab._validation import check_float, check_int, check_vector, readonly
-from gdlab.affine import BLOCK, advance, block_maps
+from gdlab.affine import BLOCK, advance, block_maps, squared_norm
 from gdlab.descent import (
     DIVERGENCE_FACTOR,
     GTOL,
@@ -103,39 +103,57 @@ def sweep(
         state = np.where(gradient_norm(grad) <= tolerance, _CONVERGED, _RUNNING)
         taken = np.zeros(count, dtype=np.int64)
         diverged_at = np.full(count, -1, dtype=np.int64)
-        # Histories of the frozen-or-moving rows: reach and contraction are read off afterwards.
+        # Histories: reach and contraction are read off afterwards. A row's entries after it
+        # stopped are never read (θ) or stay +inf (J), so stopped rows need no filling in.
         thetas = np.empty((count, steps + 1, theta0.size))
-        costs = np.empty((count, steps + 1))
+        costs = np.full((count, steps + 1), np.inf)
         thetas[:, 0], costs[:, 0] = theta, cost
-        powers, offsets = block_maps(*problem.affine_step(rates), min(BLOCK, steps))
-        rows, done = np.arange(count), 0
+        all_powers, all_offsets = block_maps(*problem.affine_step(rates), min(BLOCK, steps))
+        live, done = np.arange(count), 0
+        powers, offsets = all_powers, all_offsets
         while done < steps and (state == _RUNNING).any():
-            active = state == _RUNNING
+            if (state[live] != _RUNNING).any():  # only rows still running are computed
+                live = np.flatnonzero(state == _RUNNING)
+                powers, offsets = all_powers[live], all_offsets[live]
             size = min(BLOCK, steps - done)
-            block = advance(powers, offsets, theta, size)  # (A, size, d)
-            block_costs, block_grads = problem.cost_value(block), problem.gradient(block)
-            finite = np.isfinite(block_costs) & np.isfinite(block).all(axis=-1)
-            finite &= np.isfinite(block_grads).all(axis=-1)
-            outside = ~((block_costs >= low) & (block_costs <= high))
-            stops = ~finite | outside | (gradient_norm(block_grads) <= tolerance)
-            stopped = active & stops.any(axis=1)
-            first = np.argmax(stops, axis=1)
-            # The same rule as descend: a non-finite step is not kept, any other stop is.
-            keep = np.where(stopped, first + finite[rows, first], size) * active
-            diverging = stopped & ~(finite[rows, first] & ~outside[rows, first])
-            state = np.where(diverging, _DIVERGED, np.where(stopped, _CONVERGED, state))
-            diverged_at = np.where(diverging, done + first + 1, diverged_at)
-            moved = keep > 0
-            last = np.maximum(keep - 1, 0)
-            theta = np.where(moved[:, None], block[rows, last], theta)
-            cost = np.where(moved, block_costs[rows, last], cost)
-            grad = np.where(moved[:, None], block_grads[rows, last], grad)
-            valid = np.arange(size) < keep[:, None]
-            thetas[:, done + 1 : done + 1 + size] = np.where(
-                valid[..., None], block, theta[:, None, :]
+            window = slice(done + 1, done + 1 + size)
+            block = advance(powers, offsets, theta[live], size)  # (live, size, d)
+            block_costs, block_grads = problem.cost_and_gradient(block)
+            # J is finite only when θ and ∇J are, so one test covers all three.
+            stops = ~np.isfinite(block_costs) | (block_costs < low) | (block_costs > high)
+            stops |= squared_norm(block_grads) <= tolerance * tolerance
+            # Every live row takes the whole block; the few that stopped inside it are then
+            # cut back to their stop, with the same rule as descend.
+            before = grad[live]  # a row whose first step blew up keeps its gradient
+            theta[live], cost[live], grad[live] = (
+                block[:, -1],
+                block_costs[:, -1],
+                block_grads[:, -1],
             )
-            costs[:, done + 1 : done + 1 + size] = np.where(valid, block_costs, cost[:, None])
-            taken += keep
+            thetas[live, window], costs[live, window] = block, block_costs
+            taken[live] += size
+            hit = np.flatnonzero(stops.any(axis=1))
+            if hit.size:
+                grad[live[hit]] = before[hit]
+                _cut_back(
+                    hit,
+                    live[hit],
+                    stops[hit],
+                    block,
+                    block_costs,
+                    block_grads,
+                    done,
+                    low,
+                    high,
+                    state,
+                    diverged_at,
+                    taken,
+                    theta,
+                    cost,
+                    grad,
+                    thetas,
+                    costs,
+                )
             done += size
             if progress is not None:
                 progress(done, steps)
@@ -159,6 +177,45 @@ def sweep(
         distance_ratio=readonly(ratio),
         max_steps=steps,
     )
+
+
+def _cut_back(
+    hit,
+    rows,
+    stops,
+    block,
+    block_costs,
+    block_grads,
+    done,
+    low,
+    high,
+    state,
+    diverged_at,
+    taken,
+    theta,
+    cost,
+    grad,
+    thetas,
+    costs,
+) -> None:
+    """Rows that stopped inside a block: keep the steps up to the stop (a non-finite step is
+    not kept, any other stop is), mark them converged or diverged, and blank the rest."""
+    first = np.argmax(stops, axis=1)
+    stop_costs = block_costs[hit, first]
+    finite = np.isfinite(stop_costs)
+    diverging = ~finite | (stop_costs < low) | (stop_costs > high)
+    keep = first + finite
+    state[rows] = np.where(diverging, _DIVERGED, _CONVERGED)
+    diverged_at[rows] = np.where(diverging, done + first + 1, -1)
+    taken[rows] += keep - block.shape[1]
+    moved, last = keep > 0, np.maximum(keep - 1, 0)
+    theta[rows] = np.where(moved[:, None], block[hit, last], thetas[rows, done])
+    cost[rows] = np.where(moved, block_costs[hit, last], costs[rows, done])
+    grad[rows] = np.where(moved[:, None], block_grads[hit, last], grad[rows])
+    size = block.shape[1]
+    window = costs[rows, done + 1 : done + 1 + size]
+    costs[rows, done + 1 : done + 1 + size] = np.where(np.arange(size) < keep[:, None], window,
+                                                       np.inf)  # fmt: skip
 
 
 def _measured_ratio(
