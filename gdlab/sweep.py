@@ -87,8 +87,9 @@ def sweep(
     steps = check_int(func, "steps", steps, low=1, high=MAX_STEPS)
     rates = np.atleast_1d(np.asarray(lrs, dtype=np.float64))
     check_int(func, "len(lrs)", rates.size, low=1, high=MAX_RATES)
-    for rate in rates:
-        check_float(func, "lrs", rate, low=0.0, high=MAX_LR, low_open=True)
+    bad = ~(np.isfinite(rates) & (rates > 0) & (rates <= MAX_LR))
+    if bad.any():  # the message names the first offender
+        check_float(func, "lrs", rates[np.argmax(bad)], low=0.0, high=MAX_LR, low_open=True)
     tol = check_float(func, "tol", tol, low=0.0, high=1.0)
     count = rates.size
     theta_star = np.asarray(getattr(problem, "theta_star", theta0))
@@ -106,63 +107,51 @@ def sweep(
         # Histories: reach and contraction are read off afterwards. A row's entries after it
         # stopped are never read (θ) or stay +inf (J), so stopped rows need no filling in.
         thetas = np.empty((count, steps + 1, theta0.size))
-        costs = np.full((count, steps + 1), np.inf)
-        thetas[:, 0], costs[:, 0] = theta, cost
+        thetas[:, 0] = theta
+        # Reached: the first step with J − J* ≤ tol·(J₀ − J*), found block by block.
+        start_excess = float(cost[0]) - min_cost
+        target = min_cost + tol * start_excess
+        reached = np.full(count, 0 if start_excess <= 0 else -1, dtype=np.int64)
         all_powers, all_offsets = block_maps(*problem.affine_step(rates), min(BLOCK, steps))
         live, done = np.arange(count), 0
+        rows = slice(None)  # the running rows: a slice while all run, an index array after
         powers, offsets = all_powers, all_offsets
         while done < steps and (state == _RUNNING).any():
-            if (state[live] != _RUNNING).any():  # only rows still running are computed
+            if (state[rows] != _RUNNING).any():  # only rows still running are computed
                 live = np.flatnonzero(state == _RUNNING)
-                powers, offsets = all_powers[live], all_offsets[live]
+                rows, powers, offsets = live, all_powers[live], all_offsets[live]
             size = min(BLOCK, steps - done)
-            window = slice(done + 1, done + 1 + size)
-            block = advance(powers, offsets, theta[live], size)  # (live, size, d)
+            block = advance(powers, offsets, theta[rows], size)  # (live, size, d)
             block_costs, block_grads = problem.cost_and_gradient(block)
             # J is finite only when θ and ∇J are, so one test covers all three.
             stops = ~np.isfinite(block_costs) | (block_costs < low) | (block_costs > high)
             stops |= squared_norm(block_grads) <= tolerance * tolerance
-            # Every live row takes the whole block; the few that stopped inside it are then
+            # Every running row takes the whole block; the few that stopped inside it are then
             # cut back to their stop, with the same rule as descend.
-            before = grad[live]  # a row whose first step blew up keeps its gradient
-            theta[live], cost[live], grad[live] = (
+            before = grad[rows], cost[rows]  # kept by a row whose first step blew up
+            theta[rows], cost[rows], grad[rows] = (
                 block[:, -1],
                 block_costs[:, -1],
                 block_grads[:, -1],
             )
-            thetas[live, window], costs[live, window] = block, block_costs
-            taken[live] += size
+            thetas[rows, done + 1 : done + 1 + size] = block
+            arrived = block_costs <= target
+            first_arrival = np.where(arrived.any(axis=1), np.argmax(arrived, axis=1), -1)
+            fresh = (reached[rows] < 0) & (first_arrival >= 0)
+            reached[rows] = np.where(fresh, done + first_arrival + 1, reached[rows])
+            taken[rows] += size
             hit = np.flatnonzero(stops.any(axis=1))
             if hit.size:
-                grad[live[hit]] = before[hit]
-                _cut_back(
-                    hit,
-                    live[hit],
-                    stops[hit],
-                    block,
-                    block_costs,
-                    block_grads,
-                    done,
-                    low,
-                    high,
-                    state,
-                    diverged_at,
-                    taken,
-                    theta,
-                    cost,
-                    grad,
-                    thetas,
-                    costs,
-                )
+                grad[live[hit]], cost[live[hit]] = before[0][hit], before[1][hit]
+                _cut_back(hit, live[hit], stops[hit], block, block_costs, block_grads, done,
+                          low, high, state, diverged_at, taken, reached, theta, cost, grad,
+                          thetas)  # fmt: skip
             done += size
             if progress is not None:
                 progress(done, steps)
         if progress is not None:
             progress(steps, steps)
-        thetas, costs = thetas[:, : done + 1], costs[:, : done + 1]
-        start_excess = float(costs[0, 0]) - min_cost
-        arrived = costs - min_cost <= tol * start_excess
-        reached = np.where(arrived.any(axis=1), arrived.argmax(axis=1), -1)
+        thetas = thetas[:, : done + 1]
         ratio = _measured_ratio(thetas, theta_star, taken)
 
     return Sweep(
@@ -192,14 +181,15 @@ def _cut_back(
     state,
     diverged_at,
     taken,
+    reached,
     theta,
     cost,
     grad,
     thetas,
-    costs,
 ) -> None:
     """Rows that stopped inside a block: keep the steps up to the stop (a non-finite step is
-    not kept, any other stop is), mark them converged or diverged, and blank the rest."""
+    not kept, any other stop is), mark them converged or diverged, and forget an arrival that
+    came after the stop. `cost` and `grad` hold their values from before the block."""
     first = np.argmax(stops, axis=1)
     stop_costs = block_costs[hit, first]
     finite = np.isfinite(stop_costs)
@@ -208,14 +198,11 @@ def _cut_back(
     state[rows] = np.where(diverging, _DIVERGED, _CONVERGED)
     diverged_at[rows] = np.where(diverging, done + first + 1, -1)
     taken[rows] += keep - block.shape[1]
+    reached[rows] = np.where(reached[rows] > done + keep, -1, reached[rows])
     moved, last = keep > 0, np.maximum(keep - 1, 0)
     theta[rows] = np.where(moved[:, None], block[hit, last], thetas[rows, done])
-    cost[rows] = np.where(moved, block_costs[hit, last], costs[rows, done])
+    cost[rows] = np.where(moved, block_costs[hit, last], cost[rows])
     grad[rows] = np.where(moved[:, None], block_grads[hit, last], grad[rows])
-    size = block.shape[1]
-    window = costs[rows, done + 1 : done + 1 + size]
-    costs[rows, done + 1 : done + 1 + size] = np.where(np.arange(size) < keep[:, None], window,
-                                                       np.inf)  # fmt: skip
 
 
 def _measured_ratio(
