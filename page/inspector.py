@@ -194,7 +194,10 @@ def show_formulas(cost: str) -> None:
 
 
 def show_table(run: Run) -> None:
-    with st.expander("All steps as a table, and a CSV of the run"):
+    # A toggle rather than an expander: the table is built and sent only when asked for.
+    if not st.toggle("Show every step as a table, with a CSV of the run", key="show_table"):
+        return
+    with st.container(border=True):
         frame = run.trace.to_frame()
         shown = frame.iloc[figures.thin_indices(len(frame), 500)]
         if len(shown) < len(frame):

@@ -160,9 +160,15 @@ def test_the_formulas_keep_x_and_alpha():
     assert any("drop the factor" in m.value for m in at.markdown)
 
 
-def test_table_and_download_are_offered():
+def test_table_and_download_are_built_only_when_opened():
     at = open_page()
-    assert len(at.dataframe) >= 1
+    assert not at.get("download_button")  # closed: nothing built, nothing sent
+    at.toggle(key="show_table").set_value(True).run()
+    assert_clean(at)
+    table = at.main.dataframe[-1].value
+    trace = gdlab.descend(cars_problem(), 0.0, 0.001, 50)
+    assert len(table) == trace.n_steps + 1
+    np.testing.assert_allclose(table["J"], trace.costs)
     assert at.get("download_button")
 
 
