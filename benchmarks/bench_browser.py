@@ -28,6 +28,7 @@ if str(ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(ROOT / "tests"))
 
 import browser  # noqa: E402  (tests/browser.py: the support code the browser tests use)
+from rows import run_alone  # noqa: E402  (benchmarks/rows.py)
 
 BENCHMARK = "browser"
 LOADS = 5
@@ -141,22 +142,5 @@ def measure() -> list[dict]:
     ]
 
 
-def main() -> int:
-    rows = measure()
-    columns = ("benchmark", "measure", "value", "goal", "ok")
-    cells = [list(columns)] + [
-        [str(row[c]) if c != "ok" else ("yes" if row["ok"] else "NO") for c in columns]
-        for row in rows
-    ]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
-    for n, line in enumerate(cells):
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        )
-        if n == 0:
-            print("  ".join("-" * width for width in widths))
-    return 0 if all(row["ok"] for row in rows) else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_alone(measure)

@@ -35,6 +35,7 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 import streamlit as st  # noqa: E402
+from rows import run_alone  # noqa: E402  (benchmarks/rows.py)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import gdlab  # noqa: E402
@@ -366,16 +367,5 @@ def measure() -> list[dict]:
     return rows
 
 
-def print_rows(rows: list[dict]) -> None:
-    header = ("benchmark", "measure", "value", "goal", "ok")
-    table = [header]
-    table += [(*(str(r[k]) for k in header[:4]), "yes" if r["ok"] else "NO") for r in rows]
-    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
-    for line in table:
-        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
-
-
 if __name__ == "__main__":
-    results = measure()
-    print_rows(results)
-    sys.exit(0 if all(r["ok"] for r in results) else 1)
+    run_alone(measure)

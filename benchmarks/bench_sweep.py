@@ -21,6 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from rows import run_alone  # noqa: E402  (benchmarks/rows.py)
 
 import gdlab  # noqa: E402
 from gdlab.sweep import sweep  # noqa: E402
@@ -63,10 +64,4 @@ def measure() -> list[dict]:
 
 
 if __name__ == "__main__":
-    rows = measure()
-    for row in rows:
-        print(
-            f"{row['measure']:<45} {row['value']:>12}  {row['goal']:<10} "
-            f"{'ok' if row['ok'] else 'MISSED'}"
-        )
-    sys.exit(0 if all(row["ok"] for row in rows) else 1)
+    run_alone(measure)

@@ -27,8 +27,9 @@ for path in (ROOT, BENCH_DIR):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
+from rows import COLUMNS  # noqa: E402  (benchmarks/rows.py)
+
 ORDER = ("bench_core", "bench_page", "bench_browser")  # the rest follow by name
-COLUMNS = ("benchmark", "measure", "value", "goal", "ok")
 PACKAGES = ("numpy", "streamlit", "plotly", "pandas")
 
 
