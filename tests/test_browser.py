@@ -232,3 +232,27 @@ def test_screenshot_of_default_page(page: Page) -> None:
     png = browser.screenshot(page, *paths)
     assert png.startswith(b"\x89PNG") and len(png) > 50_000
     browser.assert_no_exception(page)
+
+
+def test_optimizer_race_in_the_browser(server: str, chromium: Browser) -> None:
+    """The race view from a shared link: both charts drawn, one line per optimizer, and the
+    shared step slider moves every path."""
+    page = browser.open_page(chromium, server + "/?section=optimizers")
+    try:
+        browser.wait_for_titled_charts(page, "The race up to step 0", "Cost histories, and the")
+        browser.assert_no_exception(page)
+        paths = browser.chart_state(page, "The race up to step")
+        racers = [name for name in paths["names"] if name.split(":")[0] in
+                  ("Gradient descent", "Momentum", "Adam")]  # fmt: skip
+        assert len(racers) == 3, paths["names"]
+        step = page.get_by_role("slider", name="Step k (all optimizers)")
+        before = browser.chart_signature(page, "The race up to step")
+        step.focus()
+        with browser.rerun(page):
+            step.press("ArrowRight")
+        browser.wait_for_change(page, "The race up to step", before)
+        assert any(t.startswith("The race up to step 1") for t in browser.chart_titles(page))
+        browser.assert_no_exception(page)
+        browser.screenshot(page, ARTIFACTS / "optimizers.png")
+    finally:
+        page.context.close()
