@@ -56,12 +56,12 @@ def main() -> None:
     preset = sidebar.active_preset(lr)
     if preset is not None:
         st.info(f"**Preset: {preset.title}.** {preset.notice}")
+    st.session_state.setdefault("section", "step")  # a link may have set it already
     section = st.segmented_control(
         "Section",
         list(SECTIONS),
         format_func=SECTIONS.get,
         key="section",
-        default="step",
         required=True,
         label_visibility="collapsed",
     )

@@ -121,14 +121,20 @@ def choose_data() -> tuple[str, gdlab.Dataset]:
     return f"builtin:{name}", dataset
 
 
+SYNTHETIC_DEFAULTS = {"syn_n": 50, "syn_seed": 0, "syn_slope": 2.0, "syn_intercept": 1.0,
+                      "syn_noise": 1.0}  # fmt: skip
+
+
 def synthetic_data() -> tuple[str, gdlab.Dataset]:
+    for key, value in SYNTHETIC_DEFAULTS.items():  # through session state: a link may set them
+        st.session_state.setdefault(key, value)
     left, right = st.sidebar.columns(2)
-    n = left.number_input("n points", 2, 10_000, 50, step=10, key="syn_n")
-    seed = right.number_input("seed", 0, 2**31 - 1, 0, key="syn_seed")
-    slope = left.number_input("slope", -100.0, 100.0, 2.0, step=0.5, key="syn_slope")
-    intercept = right.number_input("intercept", -100.0, 100.0, 1.0, step=0.5, key="syn_intercept")
+    n = left.number_input("n points", 2, 10_000, step=10, key="syn_n")
+    seed = right.number_input("seed", 0, 2**31 - 1, key="syn_seed")
+    slope = left.number_input("slope", -100.0, 100.0, step=0.5, key="syn_slope")
+    intercept = right.number_input("intercept", -100.0, 100.0, step=0.5, key="syn_intercept")
     noise = st.sidebar.number_input(
-        "noise (std of y around the line)", 0.0, 100.0, 1.0, step=0.5, key="syn_noise"
+        "noise (std of y around the line)", 0.0, 100.0, step=0.5, key="syn_noise"
     )
     dataset = compute.synthetic_dataset(
         int(n), float(slope), float(intercept), float(noise), int(seed)

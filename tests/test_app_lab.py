@@ -266,3 +266,12 @@ def test_a_diverging_typed_cost_is_a_divergence_not_a_crash():
     at.number_input(key="custom_lr").set_value(100.0).run()
     assert_clean(at)
     assert any("diverged at step" in e.value for e in at.main.error)
+
+
+def test_a_link_to_synthetic_data_reproduces_it():
+    at = open_page(source="synthetic", n="120", slope="-1.5", noise="0", seed="7")
+    assert_clean(at)
+    data = series(chart(at, "Data and the model"), "data")
+    expected = gdlab.make_linear(n=120, slope=-1.5, intercept=1.0, noise=0.0, seed=7)
+    np.testing.assert_allclose(decode(data["y"]), expected.y)
+    assert not any("This link had" in w.value for w in at.main.warning)  # all understood
