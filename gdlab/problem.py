@@ -44,7 +44,10 @@ class FeatureScaling:
     def fit(cls, x: np.ndarray, method: str) -> FeatureScaling:
         check_choice("FeatureScaling.fit", "method", method, SCALINGS)
         if method == "standardize":
-            shift, scale = float(np.mean(x)), float(np.std(x))
+            # Two passes, as np.std does, but the second is a dot product (no squared copy).
+            shift = float(np.mean(x))
+            centred = x - shift
+            scale = float(np.sqrt(centred @ centred / x.size))
         elif method == "minmax":
             shift, scale = float(np.min(x)), float(np.ptp(x))
         else:
@@ -53,7 +56,9 @@ class FeatureScaling:
         return cls(method, shift, scale if scale > 0 else 1.0)
 
     def transform(self, x: np.ndarray) -> np.ndarray:
-        return (np.asarray(x, dtype=np.float64) - self.shift) / self.scale
+        z = np.subtract(np.asarray(x, dtype=np.float64), self.shift)
+        z /= self.scale  # in place: one array for a million points, not two
+        return z
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,12 +132,16 @@ class LinearRegression:
         """
         n = x.size
         z = self.scaler.transform(x)
-        moments, moment_y, power = [1.0], [float(np.sum(y)) / n], z
-        for q in range(1, 2 * self.degree + 1):
-            power = power * z if q > 1 else z
-            moments.append(float(np.sum(power)) / n)
-            if q <= self.degree:
-                moment_y.append(float(power @ y) / n)
+        # Powers z¹…z^degree are kept; every moment up to z^(2·degree) is then a dot product
+        # of two of them (zᵖ·z^q), which numpy does without a temporary array.
+        powers = [z]
+        for _ in range(1, self.degree):
+            powers.append(powers[-1] * z)
+        moments = [1.0, float(np.sum(z)) / n]
+        for q in range(2, 2 * self.degree + 1):
+            low = min(q // 2, self.degree)
+            moments.append(float(powers[low - 1] @ powers[q - low - 1]) / n)
+        moment_y = [float(np.sum(y)) / n] + [float(p @ y) / n for p in powers]
         exponents = np.arange(0 if self.intercept else 1, self.degree + 1)
         moments, moment_y = np.array(moments), np.array(moment_y)
         gram = moments[exponents[:, None] + exponents[None, :]]
