@@ -48,6 +48,10 @@ class FeatureScaling:
             shift = float(np.mean(x))
             centred = x - shift
             scale = float(np.sqrt(centred @ centred / x.size))
+            if scale <= 64 * np.finfo(np.float64).eps * abs(shift):
+                # Constant x: the mean's rounding error is all the spread there is. Centre on
+                # a data value so z is exactly 0, not noise that would fake a slope.
+                shift, scale = float(x[0]), 0.0
         elif method == "minmax":
             shift, scale = float(np.min(x)), float(np.ptp(x))
         else:
