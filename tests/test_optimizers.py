@@ -128,6 +128,8 @@ class Rosenbrock:
         ("gd", 1e-3, 20_000),
         ("momentum", 1e-3, 5000),
         ("nesterov", 1e-3, 5000),
+        ("adagrad", 0.5, 5000),
+        ("rmsprop", 1e-3, 5000),
         ("adam", 2e-2, 5000),
     ],
 )
