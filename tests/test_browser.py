@@ -7,6 +7,7 @@ context (a new session), so tests do not share widget state. Support code is in 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -256,3 +257,21 @@ def test_optimizer_race_in_the_browser(server: str, chromium: Browser) -> None:
         browser.screenshot(page, ARTIFACTS / "optimizers.png")
     finally:
         page.context.close()
+
+
+def test_play_steps_through_the_run_by_itself(page: Page) -> None:
+    """Play advances the step on a timer (a fragment re-running itself), then pause stops it."""
+    step = page.get_by_role("slider", name="Step k")
+    assert step.get_attribute("aria-valuetext") == "0"
+    page.locator(".st-key-play button").click()
+    expect(step).to_have_attribute("aria-valuetext", re.compile(r"^([3-9]|\d\d+)$"),
+                                   timeout=20_000)  # fmt: skip
+    assert any(t.startswith(f"{COST_CURVE} ") for t in browser.chart_titles(page))
+    page.locator(".st-key-play button").click()  # pause
+    expect(page.locator(".st-key-play button")).to_contain_text("play", timeout=10_000)
+    browser.wait_for_idle(page)
+    page.wait_for_timeout(500)  # a tick already in flight may still land
+    paused = step.get_attribute("aria-valuetext")
+    page.wait_for_timeout(1500)
+    assert step.get_attribute("aria-valuetext") == paused
+    browser.assert_no_exception(page)
