@@ -273,6 +273,8 @@ def sweep_figure(result: Sweep, theory: LearningRateTheory, min_cost: float) -> 
             "overlaying": "y",
             "side": "right",
             "type": "log",
+            "exponentformat": "power",
+            "tickfont": {"size": 15},
             "showgrid": False,
         },
         margin={"r": 80},
@@ -456,12 +458,16 @@ def cost_ratio_figure(
             line={"color": VERMILLION, "dash": "dash", "width": 3},
         ),
     ]
+    # At least a factor of 4 each way around the values: digits of round-off stay invisible.
+    shown = np.concatenate([ratios[usable], [envelope]])
+    shown = shown[np.isfinite(shown) & (shown > 0)]
+    low, high = (shown.min(), shown.max()) if shown.size else (1e-3, 1.0)
     return _figure(
         series,
         "Excess cost kept per step",
         "step k",
         "(J(θₖ₊₁) − J*) / (J(θₖ) − J*) (log)",
-        yaxis={"type": "log"},
+        yaxis={"type": "log", "range": [np.log10(low) - 0.6, np.log10(high) + 0.6]},
     )
 
 
