@@ -12,12 +12,17 @@ from dataclasses import dataclass
 
 from gdlab.controls import LR_MAX, LR_MIN, MAX_PAGE_STEPS
 from gdlab.data import DEFAULT_DATASET, list_datasets
+from gdlab.expressions import MAX_LENGTH, PRESET_COSTS
+from gdlab.optimizers import OPTIMIZERS
 from gdlab.presets import PRESETS_BY_KEY
 from gdlab.problem import COSTS, SCALINGS
 
 SOURCES = ("builtin", "synthetic", "upload")
 SECTIONS = ("step", "compare", "sweep", "range", "regimes", "optimizers", "derivatives", "custom")
 MAX_COMPARE = 8
+OPTIMIZER_NAMES = tuple(OPTIMIZERS)
+PRESET_COST_NAMES = tuple(PRESET_COSTS)
+SCHEDULE_NAMES = ("constant", "step", "exponential", "inverse_time", "cosine", "warmup")
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,25 @@ def _numbers(low: float, high: float, max_count: int) -> Callable[[str], tuple[f
     return parse
 
 
+def _choices(*options: str) -> Callable[[str], tuple[str, ...]]:
+    def parse(text: str) -> tuple[str, ...]:
+        names = tuple(p.strip() for p in text.split(",") if p.strip())
+        if not names or any(name not in options for name in names):
+            raise ValueError(f"a comma-separated list of {', '.join(options)}")
+        return names
+
+    return parse
+
+
+def _text(max_length: int) -> Callable[[str], str]:
+    def parse(text: str) -> str:  # checked by the page's own (safe) parser when used
+        if not 0 < len(text) <= max_length:
+            raise ValueError(f"a formula of 1 to {max_length} characters")
+        return text
+
+    return parse
+
+
 def _flag(text: str) -> bool:
     if text not in ("0", "1"):
         raise ValueError("0 or 1")
@@ -90,6 +114,27 @@ FIELDS: dict[str, LinkField] = {
     "log": LinkField(_flag, False),
     "compare": LinkField(_numbers(LR_MIN, LR_MAX, MAX_COMPARE), ()),
     "preset": LinkField(_choice(*PRESETS_BY_KEY), ""),
+    # the sections' own controls
+    "sweep_low": LinkField(_number(1e-6, 10), 1e-3),
+    "sweep_high": LinkField(_number(1e-6, 10), 1.5),
+    "sweep_count": LinkField(_number(10, 200, integer=True), 100),
+    "sweep_steps": LinkField(_number(10, MAX_PAGE_STEPS, integer=True), 1000),
+    "range_low": LinkField(_number(1e-9, 1), 1e-7),
+    "range_high": LinkField(_number(1e-6, 1e3), 10.0),
+    "range_steps": LinkField(_number(10, 1000, integer=True), 100),
+    "race": LinkField(_choices(*OPTIMIZER_NAMES), ("gd", "momentum", "adam")),
+    **{f"race_lr_{name}": LinkField(_number(1e-8, 100), None) for name in OPTIMIZER_NAMES},
+    "race_mu": LinkField(_number(0, 0.99), 0.9),
+    "schedule": LinkField(_choice(*SCHEDULE_NAMES), "constant"),
+    "batch": LinkField(_number(1, 100_000, integer=True), None),
+    "shuffle": LinkField(_number(0, 2**31 - 1, integer=True), 0),
+    "formula_preset": LinkField(_choice(*PRESET_COST_NAMES, "your own"), "two minima"),
+    "formula": LinkField(_text(MAX_LENGTH), None),
+    "formula_params": LinkField(_number(1, 2, integer=True), None),
+    "formula_theta0": LinkField(_numbers(-1e6, 1e6, 2), None),
+    "formula_lr": LinkField(_number(1e-8, 100), None),
+    "formula_steps": LinkField(_number(1, 2000, integer=True), 200),
+    "formula_optimizer": LinkField(_choice(*OPTIMIZER_NAMES), "gd"),
     "section": LinkField(_choice(*SECTIONS), "step"),
 }
 

@@ -90,7 +90,8 @@ def custom_section() -> None:
     )
     st.session_state.setdefault("custom_lr", RATES["two minima"])
     lr = columns[n_params].number_input("α", 1e-8, 100.0, key="custom_lr", format="%g")
-    steps = columns[n_params + 1].slider("steps", 1, 2000, 200, key="custom_steps")
+    st.session_state.setdefault("custom_steps", 200)
+    steps = columns[n_params + 1].slider("steps", 1, 2000, key="custom_steps")
     optimizer = columns[n_params + 2].selectbox(
         "optimizer", list(NAMES), format_func=NAMES.get, key="custom_optimizer"
     )

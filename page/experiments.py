@@ -13,6 +13,7 @@ from gdlab.sweep import MAX_RATES
 from page import compute
 from page.compute import Model, Run
 from page.inspector import CHART_CONFIG
+from page.state import defaults
 
 MULTIPLES = (0.1, 0.5, 0.9, 1.0, 1.1)
 
@@ -91,10 +92,11 @@ def sweep_section(model_key: tuple, model: Model, theta0: tuple) -> None:
     theory = model.theory
     crit = theory.critical_lr
     c1, c2, c3, c4 = st.columns(4)
-    low_x = c1.number_input("from (× α_crit)", 1e-6, 10.0, 1e-3, format="%.0e", key="sweep_low")
-    high_x = c2.number_input("to (× α_crit)", 1e-6, 10.0, 1.5, format="%.2f", key="sweep_high")
-    count = c3.slider("rates", 10, 200, 100, key="sweep_count")
-    steps = c4.slider("steps each", 10, MAX_PAGE_STEPS, 1000, key="sweep_steps")
+    defaults(sweep_low=1e-3, sweep_high=1.5, sweep_count=100, sweep_steps=1000)
+    low_x = c1.number_input("from (× α_crit)", 1e-6, 10.0, format="%.0e", key="sweep_low")
+    high_x = c2.number_input("to (× α_crit)", 1e-6, 10.0, format="%.2f", key="sweep_high")
+    count = c3.slider("rates", 10, 200, key="sweep_count")
+    steps = c4.slider("steps each", 10, MAX_PAGE_STEPS, key="sweep_steps")
     if not low_x < high_x:
         st.error("The sweep's lower end must be below its upper end; swap them or widen the range.")
         return
@@ -148,9 +150,10 @@ def range_test_section(model_key: tuple, model: Model, theta0: tuple) -> None:
         "Here the right answer is known exactly, so you can see how well the rule of thumb does."
     )
     c1, c2, c3 = st.columns(3)
-    low = c1.number_input("from α", 1e-9, 1.0, 1e-7, format="%.0e", key="range_low")
-    high = c2.number_input("to α", 1e-6, 1e3, 10.0, format="%.0e", key="range_high")
-    steps = c3.slider("steps", 10, 1000, 100, key="range_steps")
+    defaults(range_low=1e-7, range_high=10.0, range_steps=100)
+    low = c1.number_input("from α", 1e-9, 1.0, format="%.0e", key="range_low")
+    high = c2.number_input("to α", 1e-6, 1e3, format="%.0e", key="range_high")
+    steps = c3.slider("steps", 10, 1000, key="range_steps")
     if not low < high:
         st.error("'from α' must be below 'to α'.")
         return

@@ -14,6 +14,8 @@ from gdlab.theory import momentum_rate, momentum_stable, optimal_momentum
 from page import compute
 from page.compute import Model
 from page.inspector import CHART_CONFIG
+from page.sidebar import clamp_state
+from page.state import defaults
 
 NAMES = {"gd": "Gradient descent", "momentum": "Momentum", "nesterov": "Nesterov",
          "adagrad": "AdaGrad", "rmsprop": "RMSProp", "adam": "Adam"}  # fmt: skip
@@ -53,12 +55,9 @@ def _status(trace) -> str:
 
 def race_section(model_key: tuple, model: Model, theta0: tuple, lr: float, steps: int) -> None:
     problem = model.problem
+    defaults(race_optimizers=["gd", "momentum", "adam"], race_mu=0.9, race_seed=0)
     chosen = st.multiselect(
-        "Optimizers in the race",
-        list(NAMES),
-        format_func=NAMES.get,
-        default=["gd", "momentum", "adam"],
-        key="race_optimizers",
+        "Optimizers in the race", list(NAMES), format_func=NAMES.get, key="race_optimizers"
     )
     if not chosen:
         st.info("Choose at least one optimizer.")
@@ -68,22 +67,22 @@ def race_section(model_key: tuple, model: Model, theta0: tuple, lr: float, steps
     rates = {}
     for column, name in zip(columns, chosen, strict=True):
         # Adaptive methods step about α in θ's own units: start them at 1% of the θ range.
-        default = lr if name not in DEFAULT_LRS else float(f"{0.01 * span:.2g}")
+        defaults(**{f"race_lr_{name}": lr if name not in DEFAULT_LRS
+                    else float(f"{0.01 * span:.2g}")})  # fmt: skip
         rates[name] = column.number_input(
-            f"α for {NAMES[name]}", 1e-8, 100.0, default, format="%.3g", key=f"race_lr_{name}"
+            f"α for {NAMES[name]}", 1e-8, 100.0, format="%.3g", key=f"race_lr_{name}"
         )
     left, middle, right = st.columns(3)
-    mu = left.slider("momentum μ", 0.0, 0.99, 0.9, 0.01, key="race_mu")
+    mu = left.slider("momentum μ", 0.0, 0.99, step=0.01, key="race_mu")
     kind = middle.selectbox(
         "learning-rate schedule",
         list(SCHEDULE_NAMES),
         format_func=SCHEDULE_NAMES.get,
         key="race_schedule",
     )
-    batch = right.slider(
-        "mini-batch size (n = full batch)", 1, problem.n, problem.n, key="race_batch"
-    )
-    seed = right.number_input("shuffle seed", 0, 2**31 - 1, 0, key="race_seed")
+    clamp_state("race_batch", 1, problem.n, problem.n)  # a link or other data may be off
+    batch = right.slider("mini-batch size (n = full batch)", 1, problem.n, key="race_batch")
+    seed = right.number_input("shuffle seed", 0, 2**31 - 1, key="race_seed")
     batch_size = None if batch >= problem.n else int(batch)
     traces, labels = [], []
     for name in chosen:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdlab.links import FIELDS, read_link, write_link
+from gdlab.links import FIELDS, OPTIMIZER_NAMES, read_link, write_link
 
 SOURCE_LABELS = {"builtin": "Built-in dataset", "synthetic": "Synthetic line",
                  "upload": "Upload a CSV"}  # fmt: skip
@@ -21,9 +21,24 @@ KEYS = {
     "slope": "syn_slope", "intercept": "syn_intercept", "noise": "syn_noise",
     "params": "params", "scaling": "scaling", "cost": "cost", "lr": "lr", "steps": "steps",
     "k": "k", "log": "log_history", "compare": "compare_rates", "section": "section",
+    "sweep_low": "sweep_low", "sweep_high": "sweep_high", "sweep_count": "sweep_count",
+    "sweep_steps": "sweep_steps", "range_low": "range_low", "range_high": "range_high",
+    "range_steps": "range_steps", "race": "race_optimizers", "race_mu": "race_mu",
+    "schedule": "race_schedule", "batch": "race_batch", "shuffle": "race_seed",
+    **{f"race_lr_{name}": f"race_lr_{name}" for name in OPTIMIZER_NAMES},
+    "formula_preset": "custom_preset", "formula": "custom_text",
+    "formula_params": "custom_params", "formula_lr": "custom_lr",
+    "formula_steps": "custom_steps", "formula_optimizer": "custom_optimizer",
 }  # fmt: skip
 THETA0_FROM_LINK = "_theta0_from_link"
 NOTICES = "_link_notices"
+
+
+def defaults(**values) -> None:
+    """Give widgets their starting values through session state, where a link may have put
+    others first (a widget must not get both a default and a session-state value)."""
+    for key, value in values.items():
+        st.session_state.setdefault(key, value)
 
 
 def read_url_once() -> None:
@@ -41,8 +56,15 @@ def read_url_once() -> None:
             st.session_state["compare_rates"] = ", ".join(f"{v:g}" for v in value)
         elif name == "preset":
             st.session_state["_preset_from_link"] = value
+        elif name == "race":
+            st.session_state["race_optimizers"] = list(value)
+        elif name == "formula_theta0":
+            for j, start in enumerate(value):
+                st.session_state[f"custom_theta0_{j}"] = start
         else:
             st.session_state[KEYS[name]] = value
+    if "formula" in values and "formula_preset" not in values:
+        st.session_state["custom_preset"] = "your own"  # the typed text is what was shared
     st.session_state[NOTICES] = list(notices)
 
 
@@ -66,6 +88,12 @@ def write_url(theta0: tuple[float, ...], compare: tuple[float, ...], section: st
     values["theta0"] = theta0 if any(theta0) else FIELDS["theta0"].default
     values["compare"] = compare
     values["section"] = section
+    if "race" in values:
+        values["race"] = tuple(values["race"])
+    starts = [st.session_state[f"custom_theta0_{j}"] for j in range(2)
+              if f"custom_theta0_{j}" in st.session_state]  # fmt: skip
+    if starts:
+        values["formula_theta0"] = tuple(float(v) for v in starts)
     if values.get("source") != "synthetic":
         for name in ("n", "seed", "slope", "intercept", "noise"):
             values.pop(name, None)

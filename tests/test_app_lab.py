@@ -275,3 +275,34 @@ def test_a_link_to_synthetic_data_reproduces_it():
     expected = gdlab.make_linear(n=120, slope=-1.5, intercept=1.0, noise=0.0, seed=7)
     np.testing.assert_allclose(decode(data["y"]), expected.y)
     assert not any("This link had" in w.value for w in at.main.warning)  # all understood
+
+
+def test_a_link_reproduces_a_race_and_a_typed_cost():
+    at = open_page(
+        section="optimizers",
+        race="adam,nesterov",
+        race_lr_adam="0.05",
+        schedule="cosine",
+        race_mu="0.5",
+    )
+    assert_clean(at)
+    assert at.multiselect(key="race_optimizers").value == ["adam", "nesterov"]
+    assert at.number_input(key="race_lr_adam").value == 0.05
+    assert at.selectbox(key="race_schedule").value == "cosine"
+    at = open_page(
+        section="custom", formula="sin(theta) + theta**2", formula_theta0="1.5", formula_lr="0.1"
+    )
+    assert_clean(at)
+    assert at.text_input(key="custom_text").value == "sin(theta) + theta**2"
+    assert at.selectbox(key="custom_preset").value == "your own"
+    assert at.number_input(key="custom_theta0_0").value == 1.5
+    query = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert query["formula"] == "sin(theta) + theta**2" and query["formula_lr"] == "0.1"
+
+
+def test_a_sweep_link_round_trips():
+    at = open_page(section="sweep", sweep_count="40", sweep_high="1.2")
+    assert_clean(at)
+    assert chart(at, "Sweep: 40 rates")
+    query = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert query["sweep_count"] == "40" and query["sweep_high"] == "1.2"

@@ -9,6 +9,14 @@ def test_round_trip_of_every_field():
         "intercept": 3.0, "noise": 0.0, "params": 2, "scaling": "minmax", "cost": "half_mse",
         "theta0": (1.5, -2.0), "lr": 0.0039, "steps": 400, "k": 12, "log": True,
         "compare": (0.001, 0.002), "preset": "diverging", "section": "sweep",
+        "sweep_low": 0.01, "sweep_high": 2.0, "sweep_count": 50, "sweep_steps": 300,
+        "range_low": 1e-8, "range_high": 1.0, "range_steps": 60, "race": ("adam", "nesterov"),
+        "race_lr_gd": 0.002, "race_lr_momentum": 0.001, "race_lr_nesterov": 0.0005,
+        "race_lr_adagrad": 0.5, "race_lr_rmsprop": 0.01, "race_lr_adam": 0.05,
+        "race_mu": 0.5, "schedule": "cosine", "batch": 8, "shuffle": 3,
+        "formula_preset": "your own", "formula": "sin(theta0) + theta1**2",
+        "formula_params": 2, "formula_theta0": (1.0, -0.5), "formula_lr": 0.1,
+        "formula_steps": 500, "formula_optimizer": "adam",
     }  # fmt: skip
     assert set(values) == set(FIELDS)
     query = write_link(values)
@@ -19,7 +27,7 @@ def test_round_trip_of_every_field():
 
 
 def test_defaults_are_left_out_of_links():
-    defaults = {name: field.default for name, field in FIELDS.items()}
+    defaults = {name: field.default for name, field in FIELDS.items() if field.default is not None}
     assert write_link(defaults) == {}
 
 
