@@ -27,11 +27,16 @@ def matvec(matrices: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     return out
 
 
-def squared_norm(vectors: np.ndarray) -> np.ndarray:
-    out = vectors[..., 0] * vectors[..., 0]
-    for j in range(1, vectors.shape[-1]):
-        out = out + vectors[..., j] * vectors[..., j]
+def dot_last(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Σⱼ aⱼbⱼ over the last axis, unrolled like matvec."""
+    out = a[..., 0] * b[..., 0]
+    for j in range(1, a.shape[-1]):
+        out = out + a[..., j] * b[..., j]
     return out
+
+
+def squared_norm(vectors: np.ndarray) -> np.ndarray:
+    return dot_last(vectors, vectors)
 
 
 def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:

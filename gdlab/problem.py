@@ -20,7 +20,7 @@ import numpy as np
 from numpy.polynomial import polynomial as P
 
 from gdlab._validation import check_choice, check_int, readonly
-from gdlab.affine import matvec
+from gdlab.affine import dot_last, matvec
 
 Scaling = Literal["none", "standardize", "minmax"]
 CostName = Literal["mse", "half_mse"]
@@ -252,7 +252,7 @@ class LinearRegression:
         """
         theta = np.asarray(theta, dtype=np.float64)
         residual = self._gram_times(theta) - self.xty
-        excess = self.cost_factor * ((theta - self.theta_star) * residual).sum(axis=-1)
+        excess = self.cost_factor * dot_last(theta - self.theta_star, residual)
         return self.min_cost + np.maximum(excess, 0.0), 2.0 * self.cost_factor * residual
 
     def affine_step(self, lr: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
