@@ -25,6 +25,7 @@ from gdlab.derivatives import (
 )
 from gdlab.descent import MAX_STEPS, Trace, descend
 from gdlab.problem import COSTS, SCALINGS, FeatureScaling, LinearRegression
+from gdlab.sweep import RangeTest, Sweep, range_test
 from gdlab.theory import LearningRateTheory, Regime, critical_lr, learning_rate_theory
 
 __all__ = [
@@ -39,7 +40,9 @@ __all__ = [
     "GradientCheck",
     "LearningRateTheory",
     "LinearRegression",
+    "RangeTest",
     "Regime",
+    "Sweep",
     "Tangent",
     "Trace",
     "check_gradient",
@@ -52,6 +55,7 @@ __all__ = [
     "make_linear",
     "numerical_derivative",
     "numerical_gradient",
+    "range_test",
     "read_csv",
     "tangent",
 ]
