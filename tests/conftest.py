@@ -1,3 +1,5 @@
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 
@@ -13,3 +15,22 @@ def three_points() -> tuple[np.ndarray, np.ndarray]:
 @pytest.fixture(params=[info.name for info in gdlab.list_datasets()])
 def dataset(request) -> gdlab.Dataset:
     return gdlab.load_dataset(request.param)
+
+
+# -- the browser tests' server and Chromium, one of each per test module ----------------------
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    import browser  # tests/browser.py; imported here so unit tests never load Playwright
+
+    with browser.streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    import browser
+
+    with browser.chromium() as instance:
+        yield instance

@@ -39,18 +39,6 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 INSPECTOR = (COST_CURVE, DATA, HISTORY, CONTOUR, SLICE)
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with browser.streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with browser.chromium() as instance:
-        yield instance
-
-
 @pytest.fixture
 def page(server: str, chromium: Browser) -> Iterator[Page]:
     """The page in a new session, its charts drawn and its first run finished."""

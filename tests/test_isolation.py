@@ -12,7 +12,6 @@ alone, which can miss a quick run when the machine is busy.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,18 +31,6 @@ UPLOADER = f"{browser.SIDEBAR} [data-testid=stFileUploaderDropzoneInput]"
 FILE_NAME = "session-a-only.csv"
 CSV = b"hours,score\n1,2.1\n2,3.9\n3,6.2\n4,7.8\n5,10.1\n6,11.9\n7,14.2\n"
 CSV_X = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with browser.streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with browser.chromium() as instance:
-        yield instance
 
 
 def opened(chromium: Browser, url: str) -> Page:
