@@ -2,8 +2,12 @@
 
 `sweep` runs gradient descent for every α at once, on arrays with an α axis, a block of steps
 per numpy call (gdlab.affine), with the same arithmetic and stopping rules as `descend`: each
-row gives bit for bit the numbers a separate run would. Rows that stop (converged or diverged)
-are frozen while the others go on. It needs a quadratic problem (one with `affine_step`).
+row gives bit for bit the numbers a separate run would. It needs a quadratic problem (one with
+`affine_step`).
+
+Most of the cost is numpy's per-call overhead, not arithmetic, so the loop over blocks keeps its
+calls few: a row that stops (converged or diverged) stays in the arrays, ignored, until a quarter
+of them have stopped, and all stopped rows are cut back to their stop in one pass at the end.
 """
 
 from __future__ import annotations
@@ -104,55 +108,57 @@ def sweep(
         state = np.where(gradient_norm(grad) <= tolerance, _CONVERGED, _RUNNING)
         taken = np.zeros(count, dtype=np.int64)
         diverged_at = np.full(count, -1, dtype=np.int64)
-        # Histories: reach and contraction are read off afterwards. A row's entries after it
-        # stopped are never read (θ) or stay +inf (J), so stopped rows need no filling in.
-        thetas = np.empty((count, steps + 1, theta0.size))
-        thetas[:, 0] = theta
-        # Reached: the first step with J − J* ≤ tol·(J₀ − J*), found block by block.
+        ratio = np.full(count, np.nan)
+        # Reached: the first step with J − J* ≤ tol·(J₀ − J*).
         start_excess = float(cost[0]) - min_cost
         target = min_cost + tol * start_excess
         reached = np.full(count, 0 if start_excess <= 0 else -1, dtype=np.int64)
-        all_powers, all_offsets = block_maps(*problem.affine_step(rates), min(BLOCK, steps))
-        live, done = np.arange(count), 0
-        rows = slice(None)  # the running rows: a slice while all run, an index array after
-        powers, offsets = all_powers, all_offsets
-        while done < steps and (state == _RUNNING).any():
-            if (state[rows] != _RUNNING).any():  # only rows still running are computed
-                live = np.flatnonzero(state == _RUNNING)
-                rows, powers, offsets = live, all_powers[live], all_offsets[live]
+        powers, offsets = block_maps(*problem.affine_step(rates), min(BLOCK, steps))
+        rows = _LiveRows.of(np.flatnonzero(state == _RUNNING), powers, offsets, theta, cost)
+        rows.pending &= reached[rows.index] < 0
+        stopped: dict[int, list[_Stopped]] = {}  # by block size, settled together at the end
+        done = 0
+        while done < steps and rows.active.any():
             size = min(BLOCK, steps - done)
-            block = advance(powers, offsets, theta[rows], size)  # (live, size, d)
+            block = advance(rows.powers, rows.offsets, rows.recent[:, -1], size)  # (L, size, d)
             block_costs, block_grads = problem.cost_and_gradient(block)
-            # J is finite only when θ and ∇J are, so one test covers all three.
-            stops = ~np.isfinite(block_costs) | (block_costs < low) | (block_costs > high)
+            # descend's stopping rule on every step. J is finite only when θ and ∇J are, and a
+            # comparison with NaN is false, so non-finite values stop a row too.
+            stops = ~((block_costs >= low) & (block_costs <= high))
             stops |= squared_norm(block_grads) <= tolerance * tolerance
-            # Every running row takes the whole block; the few that stopped inside it are then
-            # cut back to their stop, with the same rule as descend.
-            before = grad[rows], cost[rows]  # kept by a row whose first step blew up
-            theta[rows], cost[rows], grad[rows] = (
-                block[:, -1],
-                block_costs[:, -1],
-                block_grads[:, -1],
-            )
-            thetas[rows, done + 1 : done + 1 + size] = block
-            arrived = block_costs <= target
-            first_arrival = np.where(arrived.any(axis=1), np.argmax(arrived, axis=1), -1)
-            fresh = (reached[rows] < 0) & (first_arrival >= 0)
-            reached[rows] = np.where(fresh, done + first_arrival + 1, reached[rows])
-            taken[rows] += size
-            hit = np.flatnonzero(stops.any(axis=1))
-            if hit.size:
-                grad[live[hit]], cost[live[hit]] = before[0][hit], before[1][hit]
-                _cut_back(hit, live[hit], stops[hit], block, block_costs, block_grads, done,
-                          low, high, state, diverged_at, taken, reached, theta, cost, grad,
-                          thetas)  # fmt: skip
+            hit = np.flatnonzero(stops.any(axis=1) & rows.active)
+            # Arrivals are searched step by step only in rows whose lowest cost in the block is
+            # on target, and in rows that stopped (a NaN hides the minimum).
+            candidates = (block_costs.min(axis=1) <= target) & rows.pending
+            candidates[hit] = rows.pending[hit]
+            fresh = np.flatnonzero(candidates)
+            if fresh.size:
+                arrived = block_costs[fresh] <= target
+                first = np.argmax(arrived, axis=1)
+                found = arrived[np.arange(fresh.size), first]
+                reached[rows.index[fresh[found]]] = done + first[found] + 1
+                rows.pending[fresh[found]] = False
+            if hit.size:  # they ride along, ignored, and are settled at the end
+                stopped.setdefault(size, []).append(
+                    _Stopped(rows.index[hit], done, rows.recent[hit], block[hit],
+                             rows.cost[hit], block_costs[hit], stops[hit])
+                )  # fmt: skip
+                rows.active[hit] = rows.pending[hit] = False
+            rows = rows.after(block, block_costs)
             done += size
             if progress is not None:
                 progress(done, steps)
         if progress is not None:
             progress(steps, steps)
-        thetas = thetas[:, : done + 1]
-        ratio = _measured_ratio(thetas, theta_star, taken)
+        # Rows still running took every step.
+        going = rows.active
+        index, recent = rows.index[going], rows.recent[going]
+        span = np.minimum(done, _WINDOW)
+        theta[index], cost[index], taken[index] = recent[:, -1], rows.cost[going], done
+        ratio[index] = _measured_ratio(recent[:, -1], recent[:, -1 - span], span, theta_star)
+        for parts in stopped.values():
+            _settle(_Stopped.joined(parts), low, high, state, diverged_at, taken, reached,
+                    theta, cost, ratio, theta_star)  # fmt: skip
 
     return Sweep(
         lrs=readonly(rates.copy()),
@@ -168,55 +174,101 @@ def sweep(
     )
 
 
-def _cut_back(
-    hit,
-    rows,
-    stops,
-    block,
-    block_costs,
-    block_grads,
-    done,
-    low,
-    high,
-    state,
-    diverged_at,
-    taken,
-    reached,
-    theta,
-    cost,
-    grad,
-    thetas,
+# The measured contraction is the geometric mean of ‖θₖ − θ*‖/‖θₖ₋₁ − θ*‖ over this many steps.
+_WINDOW = 10
+
+
+@dataclass
+class _LiveRows:
+    """The rows a sweep is computing, with their block maps and recent steps.
+
+    `recent` holds θ for the last _WINDOW + 1 steps (the last is the current θ; before step
+    _WINDOW the earliest entries repeat θ₀ and are never read). A row that stops stays inactive
+    in these arrays until enough have stopped to be worth compacting away.
+    """
+
+    index: np.ndarray  # row of the sweep
+    powers: np.ndarray
+    offsets: np.ndarray
+    recent: np.ndarray  # (L, _WINDOW + 1, d)
+    cost: np.ndarray  # J at the current θ
+    active: np.ndarray  # still running
+    pending: np.ndarray  # running and not yet on target
+
+    @classmethod
+    def of(cls, index, powers, offsets, theta, cost) -> _LiveRows:
+        recent = np.repeat(theta[index, None, :], _WINDOW + 1, axis=1)
+        flags = np.ones(index.size, dtype=bool)
+        return cls(index, powers[index], offsets[index], recent, cost[index], flags, flags.copy())
+
+    def after(self, block: np.ndarray, block_costs: np.ndarray) -> _LiveRows:
+        """These rows once the block's steps are taken, without the stopped rows if they have
+        become a quarter of them."""
+        if block.shape[1] > _WINDOW:
+            recent = block[:, -(_WINDOW + 1) :]
+        else:
+            recent = np.concatenate([self.recent, block], axis=1)[:, -(_WINDOW + 1) :]
+        moved = _LiveRows(self.index, self.powers, self.offsets, recent, block_costs[:, -1],
+                          self.active, self.pending)  # fmt: skip
+        if 4 * np.count_nonzero(self.active) > 3 * self.active.size:
+            return moved
+        keep = self.active
+        return _LiveRows(*(getattr(moved, name)[keep] for name in _LiveRows.__dataclass_fields__))
+
+
+@dataclass(frozen=True)
+class _Stopped:
+    """Rows that stopped inside a block starting at step `done`, and what they need to be
+    settled: θ and J before the block, and the block's steps."""
+
+    index: np.ndarray
+    done: np.ndarray | int
+    recent: np.ndarray  # (h, _WINDOW + 1, d): θ up to step `done`
+    block: np.ndarray  # (h, size, d): θ at steps done + 1 …
+    cost: np.ndarray  # J at step `done`
+    block_costs: np.ndarray
+    stops: np.ndarray
+
+    @classmethod
+    def joined(cls, parts: list[_Stopped]) -> _Stopped:
+        done = np.concatenate([np.full(part.index.size, part.done) for part in parts])
+        fields = ("index", "recent", "block", "cost", "block_costs", "stops")
+        joined = {name: np.concatenate([getattr(part, name) for part in parts]) for name in fields}
+        return cls(done=done, **joined)
+
+
+def _settle(
+    rows: _Stopped, low, high, state, diverged_at, taken, reached, theta, cost, ratio, theta_star
 ) -> None:
-    """Rows that stopped inside a block: keep the steps up to the stop (a non-finite step is
-    not kept, any other stop is), mark them converged or diverged, and forget an arrival that
-    came after the stop. `cost` and `grad` hold their values from before the block."""
-    first = np.argmax(stops, axis=1)
-    stop_costs = block_costs[hit, first]
+    """Rows that stopped inside a block keep the steps up to their stop (a non-finite step is
+    not kept, any other stop is), as in descend; an arrival after the stop is forgotten."""
+    each = np.arange(rows.index.size)
+    first = np.argmax(rows.stops, axis=1)
+    stop_costs = rows.block_costs[each, first]
     finite = np.isfinite(stop_costs)
     diverging = ~finite | (stop_costs < low) | (stop_costs > high)
     keep = first + finite
-    state[rows] = np.where(diverging, _DIVERGED, _CONVERGED)
-    diverged_at[rows] = np.where(diverging, done + first + 1, -1)
-    taken[rows] += keep - block.shape[1]
-    reached[rows] = np.where(reached[rows] > done + keep, -1, reached[rows])
-    moved, last = keep > 0, np.maximum(keep - 1, 0)
-    theta[rows] = np.where(moved[:, None], block[hit, last], thetas[rows, done])
-    cost[rows] = np.where(moved, block_costs[hit, last], cost[rows])
-    grad[rows] = np.where(moved[:, None], block_grads[hit, last], grad[rows])
+    index, steps = rows.index, rows.done + keep
+    state[index] = np.where(diverging, _DIVERGED, _CONVERGED)
+    diverged_at[index] = np.where(diverging, rows.done + first + 1, -1)
+    taken[index] = steps
+    reached[index] = np.where(reached[index] > steps, -1, reached[index])
+    path = np.concatenate([rows.recent, rows.block], axis=1)  # θ at step done + j is at W + j
+    end = _WINDOW + keep
+    theta[index] = path[each, end]
+    cost[index] = np.where(keep > 0, rows.block_costs[each, keep - 1], rows.cost)
+    span = np.minimum(steps, _WINDOW)
+    ratio[index] = _measured_ratio(path[each, end], path[each, end - span], span, theta_star)
 
 
-def _measured_ratio(
-    thetas: np.ndarray, theta_star: np.ndarray, taken: np.ndarray, window: int = 10
-) -> np.ndarray:
-    """Geometric mean of ‖θₖ − θ*‖/‖θₖ₋₁ − θ*‖ over each run's last `window` steps (NaN when a
-    run took no step or sat on the minimum)."""
-    rows = np.arange(taken.size)
-    span = np.minimum(taken, window)
-    end = gradient_norm(thetas[rows, taken] - theta_star)
-    start = gradient_norm(thetas[rows, taken - span] - theta_star)
+def _measured_ratio(end, start, span, theta_star) -> np.ndarray:
+    """(‖θ_end − θ*‖ / ‖θ_start − θ*‖)^(1/span), or NaN when no step was taken or a run sat on
+    the minimum."""
+    end_distance = gradient_norm(end - theta_star)
+    start_distance = gradient_norm(start - theta_star)
     with np.errstate(all="ignore"):
-        ratio = (end / start) ** (1.0 / span)
-    return np.where((span > 0) & (start > 0) & np.isfinite(ratio), ratio, np.nan)
+        ratio = (end_distance / start_distance) ** (1.0 / span)
+    return np.where((span > 0) & (start_distance > 0) & np.isfinite(ratio), ratio, np.nan)
 
 
 @dataclass(frozen=True)
