@@ -12,6 +12,7 @@ a check on the fast one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -27,6 +28,8 @@ CostName = Literal["mse", "half_mse"]
 SCALINGS: tuple[str, ...] = ("none", "standardize", "minmax")
 COSTS: tuple[str, ...] = ("mse", "half_mse")
 MAX_DEGREE = 5
+# Points per pass when summing the statistics: 512 kB per array, small enough for the cache.
+_CHUNK = 65_536
 
 # J = k·(1/n)Σ(ŷᵢ − yᵢ)²: k = 1 for MSE, k = ½ for the "½·MSE" convention of many courses.
 _COST_FACTOR = {"mse": 1.0, "half_mse": 0.5}
@@ -46,8 +49,8 @@ class FeatureScaling:
         if method == "standardize":
             # Two passes, as np.std does, but the second is a dot product (no squared copy).
             shift = float(np.mean(x))
-            centred = x - shift
-            scale = float(np.sqrt(centred @ centred / x.size))
+            centred = _chunks(x, lambda part, out: np.subtract(part, shift, out=out))
+            scale = float(np.sqrt(sum(part @ part for part in centred) / x.size))
             if scale <= 64 * np.finfo(np.float64).eps * abs(shift):
                 # Constant x: the mean's rounding error is all the spread there is. Centre on
                 # a data value so z is exactly 0, not noise that would fake a slope.
@@ -59,10 +62,19 @@ class FeatureScaling:
         # A constant x has no spread to divide by; leave it unscaled rather than make inf.
         return cls(method, shift, scale if scale > 0 else 1.0)
 
-    def transform(self, x: np.ndarray) -> np.ndarray:
-        z = np.subtract(np.asarray(x, dtype=np.float64), self.shift)
+    def transform(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        z = np.subtract(np.asarray(x, dtype=np.float64), self.shift, out=out)
         z /= self.scale  # in place: one array for a million points, not two
         return z
+
+
+def _chunks(x: np.ndarray, compute) -> Iterator[np.ndarray]:
+    """compute(part, out) for each chunk of x in turn, into one reused buffer: a million points
+    are read in cache-sized pieces, with no million-point temporary (nor its page faults)."""
+    buffer = np.empty(min(x.size, _CHUNK))
+    for start in range(0, x.size, _CHUNK):
+        part = x[start : start + _CHUNK]
+        yield compute(part, buffer[: part.size])
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,22 +146,28 @@ class LinearRegression:
         Column j of X is z^pⱼ, so Gᵢⱼ = mean(z^(pᵢ+pⱼ)) and bᵢ = mean(z^pᵢ·y): a few passes
         over the data (dot products), however many parameters there are.
         """
-        n = x.size
-        z = self.scaler.transform(x)
-        # Powers z¹…z^degree are kept; every moment up to z^(2·degree) is then a dot product
-        # of two of them (zᵖ·z^q), which numpy does without a temporary array.
-        powers = [z]
-        for _ in range(1, self.degree):
-            powers.append(powers[-1] * z)
-        moments = [1.0, float(np.sum(z)) / n]
-        for q in range(2, 2 * self.degree + 1):
-            low = min(q // 2, self.degree)
-            moments.append(float(powers[low - 1] @ powers[q - low - 1]) / n)
-        moment_y = [float(np.sum(y)) / n] + [float(p @ y) / n for p in powers]
-        exponents = np.arange(0 if self.intercept else 1, self.degree + 1)
-        moments, moment_y = np.array(moments), np.array(moment_y)
+        n, degree = x.size, self.degree
+        moments, moment_y, yty = np.zeros(2 * degree + 1), np.zeros(degree + 1), 0.0
+        # Chunk by chunk: z and its powers are never million-point arrays.
+        transformed = _chunks(x, self.scaler.transform)
+        for start, z in zip(range(0, n, _CHUNK), transformed, strict=True):
+            part = y[start : start + _CHUNK]
+            # Powers z¹…z^degree are kept; every moment up to z^(2·degree) is then a dot
+            # product of two of them (zᵖ·z^q), which numpy does without a temporary array.
+            powers = [z]
+            for _ in range(1, degree):
+                powers.append(powers[-1] * z)
+            moments[0] += z.size
+            moments[1] += np.sum(z)
+            for q in range(2, 2 * degree + 1):
+                low = min(q // 2, degree)
+                moments[q] += powers[low - 1] @ powers[q - low - 1]
+            moment_y += [np.sum(part), *(p @ part for p in powers)]
+            yty += float(part @ part)
+        moments, moment_y = moments / n, moment_y / n
+        exponents = np.arange(0 if self.intercept else 1, degree + 1)
         gram = moments[exponents[:, None] + exponents[None, :]]
-        return gram, moment_y[exponents], float(y @ y) / n
+        return gram, moment_y[exponents], yty / n
 
     def _minimum(self, gram: np.ndarray, xty: np.ndarray, yty: float) -> tuple[np.ndarray, float]:
         """θ* and J* = J(θ*).

@@ -101,6 +101,22 @@ def test_fast_path_agrees_with_per_sample_path(intercept, degree, scaling, cost)
         np.testing.assert_allclose(problem.hessian(), numerical_hessian, rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.parametrize("scaling", SCALINGS)
+def test_statistics_summed_in_chunks_equal_the_design_matrix_products(scaling):
+    # More points than one chunk (65,536), and a last chunk that is only partly filled.
+    rng = np.random.default_rng(11)
+    n = 3 * 65_536 + 17
+    x = rng.uniform(20, 30, n)
+    y = 1 + 0.1 * x**2 + rng.normal(0, 1, n)
+    problem = LinearRegression(x, y, degree=3, scaling=scaling)
+    design = problem.design
+    np.testing.assert_allclose(problem.gram, design.T @ design / n, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(problem.xty, design.T @ y / n, rtol=1e-12)
+    assert problem.yty == pytest.approx(y @ y / n, rel=1e-13)
+    expected = np.linalg.lstsq(design, y, rcond=None)[0]
+    np.testing.assert_allclose(problem.theta_star, expected, rtol=1e-6)
+
+
 def test_per_sample_path_on_chosen_rows_is_the_mini_batch_cost():
     x = np.arange(10.0)
     y = 2 * x + 1
