@@ -263,3 +263,50 @@ def test_play_steps_through_the_run_by_itself(page: Page) -> None:
     page.wait_for_timeout(1500)
     assert step.get_attribute("aria-valuetext") == paused
     browser.assert_no_exception(page)
+
+
+FOCUSED_JS = """() => {
+    const e = document.activeElement;
+    const style = getComputedStyle(e);
+    return {label: e.getAttribute('aria-label') || '', text: (e.innerText || '').trim(),
+            role: e.getAttribute('role') || '', checked: e.getAttribute('aria-checked'),
+            ring: style.outlineStyle !== 'none' || style.boxShadow !== 'none'};
+}"""
+
+
+def tab_to(page: Page, matches, limit: int = 150) -> dict:
+    """Press Tab (nothing else) until the focused element matches; it must be reachable."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED_JS)
+        if matches(focused):
+            return focused
+    raise AssertionError(f"Tab never reached the control ({limit} presses)")
+
+
+def test_the_main_controls_work_from_the_keyboard_alone(page: Page) -> None:
+    # No clicks and no focus() calls: only the keys a keyboard user presses.
+    verdict_before = browser.verdict_text(page)
+    alpha = tab_to(page, lambda f: f["label"] == ALPHA)
+    assert alpha["ring"], "the focused α slider shows no focus ring"
+    browser.screenshot(page, ARTIFACTS / "keyboard-focus.png")
+    with browser.rerun(page):
+        page.keyboard.press("ArrowRight")
+    assert page.get_by_role("slider", name=ALPHA).get_attribute("aria-valuetext") == "0.0011"
+    assert browser.verdict_text(page) != verdict_before
+
+    assert tab_to(page, lambda f: f["text"].endswith("next"))["ring"]
+    with browser.rerun(page):
+        page.keyboard.press("Enter")
+    assert inspector_titles(page)[0] == "Cost J(θ) and its tangent at step 1"
+
+    # The sections are one radio group: Tab reaches the chosen one, arrows move, Enter picks.
+    section = tab_to(page, lambda f: f["role"] == "radio" and f["checked"] == "true")
+    assert section["text"] == "Step by step" and section["ring"]
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate(FOCUSED_JS)["text"] == "Sweep"
+    with browser.rerun(page):
+        page.keyboard.press("Enter")
+    browser.wait_for_titled_charts(page, "Sweep:")
+    browser.assert_no_exception(page)
