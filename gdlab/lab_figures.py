@@ -273,13 +273,24 @@ def sweep_figure(result: Sweep, theory: LearningRateTheory, min_cost: float) -> 
             "overlaying": "y",
             "side": "right",
             "type": "log",
-            "exponentformat": "power",
             "tickfont": {"size": 15},
             "showgrid": False,
+            **_count_ticks(result.steps_to_reach[reached]),
         },
         margin={"r": 80},
     )
     return figure
+
+
+def _count_ticks(counts: np.ndarray) -> dict:
+    """Ticks 1, 2, 5, 10, 20, 50, … written in full, for a log axis of step counts (plotly's
+    own would label 20, 50 and 400 by their first digit alone)."""
+    counts = counts[counts > 0]
+    if not counts.size:
+        return {}
+    low, high = counts.min() / 2.5, counts.max() * 2.5  # 1-2-5 ticks are at most 2.5 apart
+    ticks = [m * 10**e for e in range(7) for m in (1, 2, 5) if low <= m * 10**e <= high]
+    return {"tickvals": ticks, "ticktext": [f"{tick:,}" for tick in ticks]}
 
 
 def contraction_figure(result: Sweep, theory: LearningRateTheory) -> go.Figure:
