@@ -74,6 +74,37 @@ def _axis(title: str, extra: dict | None) -> dict:
     return axis
 
 
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def log_ticks(low: float, high: float, mantissas: tuple[int, ...] = (1, 2, 5)) -> dict:
+    """Tick values and labels for a log axis over [low, high]: m·10ᵉ for each mantissa m.
+
+    Over a decade or two plotly labels the ticks between powers of ten by their first digit
+    alone ("2", "5", and "4" for 400), which reads as nonsense on a projector; these are written
+    in full (0.2, 500, 2×10⁻⁵). Empty (plotly's own ticks) for a range that is not positive and
+    finite, or wider than four decades.
+    """
+    if not (np.isfinite(low) and np.isfinite(high) and 0 < low <= high <= 1e4 * low):
+        return {}
+    exponents = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+    ticks = [m * 10.0**e for e in exponents for m in mantissas if low <= m * 10.0**e <= high]
+    if len(ticks) < 2 and mantissas != (1, 2, 5):
+        return log_ticks(low, high)
+    if not ticks:
+        return {}
+    return {"tickvals": ticks, "ticktext": [_tick_text(tick) for tick in ticks]}
+
+
+def _tick_text(value: float) -> str:
+    if 1e-3 <= value < 1e6:
+        return f"{value:,.6g}"
+    exponent = int(np.floor(np.log10(value) + 1e-9))
+    mantissa = round(value / 10.0**exponent)
+    power = "10" + str(exponent).translate(_SUPERSCRIPTS)
+    return power if mantissa == 1 else f"{mantissa}×{power}"
+
+
 def _scatter(x, y, name: str, **style) -> dict:
     return {
         "type": "scatter",

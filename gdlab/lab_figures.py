@@ -14,6 +14,7 @@ from gdlab.descent import Trace
 from gdlab.figures import (
     BLACK,
     BLUE,
+    FONT_SIZE,
     GREEN,
     ORANGE,
     PALETTE,
@@ -24,6 +25,7 @@ from gdlab.figures import (
     _figure,
     _label,
     _scatter,
+    log_ticks,
     thin_indices,
 )
 from gdlab.problem import LinearRegression
@@ -283,14 +285,9 @@ def sweep_figure(result: Sweep, theory: LearningRateTheory, min_cost: float) -> 
 
 
 def _count_ticks(counts: np.ndarray) -> dict:
-    """Ticks 1, 2, 5, 10, 20, 50, … written in full, for a log axis of step counts (plotly's
-    own would label 20, 50 and 400 by their first digit alone)."""
+    """Ticks for a log axis of step counts, a little beyond the counts shown."""
     counts = counts[counts > 0]
-    if not counts.size:
-        return {}
-    low, high = counts.min() / 2.5, counts.max() * 2.5  # 1-2-5 ticks are at most 2.5 apart
-    ticks = [m * 10**e for e in range(7) for m in (1, 2, 5) if low <= m * 10**e <= high]
-    return {"tickvals": ticks, "ticktext": [f"{tick:,}" for tick in ticks]}
+    return log_ticks(counts.min() / 2.5, counts.max() * 2.5) if counts.size else {}
 
 
 def contraction_figure(result: Sweep, theory: LearningRateTheory) -> go.Figure:
@@ -478,7 +475,11 @@ def cost_ratio_figure(
         "Excess cost kept per step",
         "step k",
         "(J(θₖ₊₁) − J*) / (J(θₖ) − J*) (log)",
-        yaxis={"type": "log", "range": [np.log10(low) - 0.6, np.log10(high) + 0.6]},
+        yaxis={
+            "type": "log",
+            "range": [np.log10(low) - 0.6, np.log10(high) + 0.6],
+            **log_ticks(low / 4, high * 4),
+        },
     )
 
 
@@ -633,9 +634,14 @@ def race_history_figure(traces: Sequence[Trace], labels: Sequence[str], k: int) 
         ),
     )
     # One x-axis for both panels, drawn under the lower one, so "step k" labels both.
+    # A short panel: ticks at powers of ten only, written out (the rates may span one decade).
+    rates = np.concatenate([trace.lrs for trace in traces])
+    rates = rates[np.isfinite(rates) & (rates > 0)]
+    ticks = log_ticks(rates.min() / 2, rates.max() * 2, mantissas=(1,)) if rates.size else {}
     figure.update_layout(
         yaxis2={"domain": [0, 0.22], "title": {"text": "αₖ"}, "type": "log",
-                "exponentformat": "power", "anchor": "x"},
+                "exponentformat": "power", "anchor": "x", "tickfont": {"size": FONT_SIZE - 1},
+                **ticks},
         xaxis={"anchor": "y2"},
         height=520,
     )  # fmt: skip

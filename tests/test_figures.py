@@ -126,3 +126,29 @@ def test_palette_is_okabe_ito():
         "#D55E00",
         "#CC79A7",
     }
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "mantissas", "labels"),
+    [
+        (1.2, 1000, (1, 2, 5), ["2", "5", "10", "20", "50", "100", "200", "500", "1,000"]),
+        (0.05, 0.9, (1, 2, 5), ["0.05", "0.1", "0.2", "0.5"]),
+        (1e-6, 3e-5, (1, 2, 5), ["10⁻⁶", "2×10⁻⁶", "5×10⁻⁶", "10⁻⁵", "2×10⁻⁵"]),
+        (5e-4, 0.2, (1,), ["0.001", "0.01", "0.1"]),
+        (3e-4, 9e-4, (1,), ["5×10⁻⁴"]),  # no power of ten inside: 1-2-5 instead
+    ],
+)
+def test_log_ticks_are_written_in_full(low, high, mantissas, labels):
+    ticks = figures.log_ticks(low, high, mantissas)
+    assert ticks["ticktext"] == labels
+    assert all(low <= value <= high for value in ticks["tickvals"])
+    for value, text in zip(ticks["tickvals"], labels, strict=True):
+        if "⁻" not in text:  # a plain number, not a power of ten
+            assert float(text.replace(",", "")) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("low", "high"), [(1e-9, 1.0), (0.0011, 0.0013), (0.0, 1.0), (1.0, np.inf)]
+)
+def test_log_ticks_leave_wide_empty_or_bad_ranges_to_plotly(low, high):
+    assert figures.log_ticks(low, high) == {}
