@@ -2,15 +2,31 @@
 
 Run by hand, not in CI (it takes a few minutes and loads both cores):
 
-    .venv/bin/python benchmarks/load_classroom.py                  # 30 sessions
-    .venv/bin/python benchmarks/load_classroom.py --sessions 5     # a smaller class
-    .venv/bin/python benchmarks/load_classroom.py --think 0 0      # no think time (a stress test)
-    .venv/bin/python benchmarks/load_classroom.py --pin            # server alone on CPU 0
+    .venv/bin/python benchmarks/load_classroom.py                    # 30 sessions
+    .venv/bin/python benchmarks/load_classroom.py --sessions 5       # a smaller class
+    .venv/bin/python benchmarks/load_classroom.py --mixed 3          # 3 of them real browsers
+    .venv/bin/python benchmarks/load_classroom.py --clients browser  # 30 headless Chromiums
+    .venv/bin/python benchmarks/load_classroom.py --think 0 0        # no think time (stress)
+    .venv/bin/python benchmarks/load_classroom.py --pin              # server alone on CPU 0
 
 What runs: one `streamlit run app.py` on 127.0.0.1 (started by tests/browser.py's
-streamlit_server) and REAL clients: headless Debian Chromium through async Playwright, one
-browser context (one Streamlit session) per student, the contexts spread over `--browsers`
-browser processes (default 2). Nothing leaves the loopback interface.
+streamlit_server) and one client per student. Nothing leaves the loopback interface. Two kinds
+of client run the same lesson:
+
+- protocol (the default): benchmarks/streamlit_client.py speaks Streamlit's own websocket
+  protocol as the page does: the same messages (every widget state, the query string, the
+  fragment id, the upload flow, the forward-message cache; tests/test_protocol_client.py
+  compares them field by field with a real Chromium session's, and the charts the server sends
+  back with what that browser drew), and the same static files (the list the teacher's browser
+  fetched in the warm-up; --no-assets skips them). All of them run in this process and cost a
+  small part of one CPU, so the figures measure the server. This is the default because the
+  goals are the server's: 30 real Chromiums need about 5 CPUs at this pace, and on a 2-core
+  machine they starve the server they measure (p95 13 s, almost all of it waiting for a CPU).
+- browser (--clients browser): headless Debian Chromium through async Playwright, one browser
+  context (one Streamlit session) per student, the contexts spread over `--browsers` browser
+  processes (default 2): what a student sees, the browser's own work included.
+- --mixed K: K of the sessions are browsers, the others protocol clients; the report gives
+  both kinds' latencies side by side (see Timing).
 
 The lesson, per student, each step an "action" that is timed and checked:
   0. open the shared link /?dataset=cars&lr=0.002&steps=60 and wait until the cost curve, the
@@ -26,6 +42,13 @@ The lesson, per student, each step an "action" that is timed and checked:
   5. the "Upload a CSV" source: waits for the rerun;
   6. a small CSV, different for every student (in memory, via set_input_files): waits until
      the data chart's points are the file's x values.
+A protocol client sends what the page sends for each step: the α select_slider's next or
+previous option (what the arrow key does), the "next" button's trigger with the fragment's
+id, the section control set to "Sweep" and back, the source radio set to "Upload a CSV", the
+file through file_urls_request and an HTTP PUT. It makes the same checks on the figures the
+server sent (a chart's spec differs from before the action; a chart or the uploader is on the
+page; the data chart's x are the file's) and draws the same random walk and think times (a
+student's random numbers are seeded with its index and drawn in the same order).
 
 Timing: inside each page, a capture listener notes performance.now() at the action's first
 keydown, click or change event. On every DOM change (checked at most once per animation
@@ -39,11 +62,23 @@ which costs CPU with 30 pages). Unlike tests/browser.py's rerun(), the wait does
 having seen the run state leave "notRunning": with 5 sessions, runs were seen whose charts
 updated while no change of that attribute was ever observed (React apparently applied
 "running" and "finished" in one render), and such a wait timed out.
+A protocol client times from sending the action's first BackMsg to receiving the
+script_finished of the run it caused, after every delta of that run; its "load" runs from its
+first HTTP request until the first run has finished with the three charts in it and the static
+files are downloaded. A browser's time is that of the protocol plus the browser's own work:
+the page handles the run's ~75 websocket frames on its main thread as they arrive, then plotly
+draws. With --mixed the report gives the difference of the medians; without load it is the
+difference between `--clients browser --sessions 1` and `--sessions 1`.
+(Splitting a browser's time at its websocket does not isolate the server: Chromium hands the
+frames to the page on that same main thread, and with one session the DevTools timestamps
+from the action's first frame sent to its script_finished received were ~100 ms where a
+protocol client timed ~27 ms.)
 
 Errors: an action that does not finish within --action-timeout (timeout), a failed Playwright
-call, an exception box ([data-testid=stException]) on the page after the action, a lesson not
-finished by the global --deadline (default 10 minutes; then every session stops and the
-figures so far are reported).
+or protocol call, a failed check, an exception box ([data-testid=stException]; for a protocol
+client an exception element) on the page after the action, a lesson not finished by the
+global --deadline (default 10 minutes; then every session stops and the figures so far are
+reported).
 
 Pacing: real students think between actions; by default every student waits a random 1–3 s
 (--think) after each update before the next action, and the students open the link at random
@@ -57,17 +92,18 @@ plotly into the server, about 130 MB that is not per student). "Per session" is
 (peak − warm idle) / sessions. VmHWM (the kernel's own peak) is shown beside it, and the RSS
 3 s after every session closed.
 
-CPU: the browsers run on the same 2 cores as the server and inflate its latency. To tell the
-two apart the script reports the server's CPU use (utime + stime of its processes over the
-lesson's wall time; a Python server cannot use much more than one core) and the whole
-machine's busy share (from /proc/stat). A machine near 100 % busy with the server well below
-one core means the clients are starving it. `--pin` puts the server on CPU 0 alone and this
-script with its browsers on the other CPUs, which approximates a server on its own machine;
-running with fewer --sessions gives the per-session baseline (with 30 sessions one CPU is far
-too little for the browsers: their pages do not even load within the timeout). The last row
-turns the server's CPU per action into the CPU a class of this size would ask of the server if
-each student had their own computer (sessions × CPU per action ÷ (mean think time + 0.3 s)):
-the part of the latency the page itself is responsible for.
+CPU: the clients run on the same 2 cores as the server and may inflate its latency (browsers
+do, protocol clients hardly). To tell the two apart the script reports the server's CPU use
+(utime + stime of its processes over the lesson's wall time; a Python server cannot use much
+more than one core), the clients' (this process and all it started but the server) and the
+whole machine's busy share (from /proc/stat). A machine near 100 % busy with the server well
+below one core means the clients are starving it. `--pin` puts the server on CPU 0 alone and
+this script with its browsers on the other CPUs, which approximates a server on its own
+machine; running with fewer --sessions gives the per-session baseline (with 30 browser
+sessions one CPU is far too little for the browsers: their pages do not even load within the
+timeout). The last row turns the server's CPU per action into the CPU a class of this size
+would ask of the server if each student had their own computer (sessions × CPU per action ÷
+(mean think time + 0.3 s)): the part of the latency the page itself is responsible for.
 
 Server options: the server inherits this script's environment, so a Streamlit option can be
 tried without editing the project, e.g. `STREAMLIT_RUNNER_POST_SCRIPT_GC=false`; such variables
@@ -91,25 +127,33 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "tests") not in sys.path:
-    sys.path.insert(0, str(ROOT / "tests"))
+for _path in (ROOT / "tests", ROOT / "benchmarks"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 import browser  # noqa: E402  (tests/browser.py: the server and Chromium helpers of the tests)
 from playwright.async_api import async_playwright  # noqa: E402
+from streamlit_client import StreamlitClient, plotly_values  # noqa: E402
 
 BENCHMARK = "classroom load"
 LINK = "/?dataset=cars&lr=0.002&steps=60"
+LINK_QUERY = LINK.split("?", 1)[1]
 ALPHA = "Learning rate α (log scale)"
 COST_CURVE = "Cost J(θ) and its tangent at step"
 DATA = "Data and the model at step"
 HISTORY = "Cost history"
 SWEEP = "Sweep:"
 UPLOADER = f"{browser.SIDEBAR} [data-testid=stFileUploaderDropzoneInput]"
+# The widgets a protocol client changes: the α slider by its label, as the browser finds it;
+# the others by their keys (the browser's .st-key-<key> selectors).
+NEXT_KEY, SECTION_KEY, SOURCE_KEY, UPLOAD_KEY = "next", "section", "source", "upload"
+SECTION_SWEEP, SECTION_STEP, UPLOAD_SOURCE = "Sweep", "Step by step", "Upload a CSV"
 ALPHA_CHANGES = 10
 NEXT_CLICKS = 5
 
@@ -353,8 +397,9 @@ class RssSampler:
 class Action:
     session: int
     kind: str  # load, alpha, next, sweep, step, source, upload
-    seconds: float | None  # event to updated page; None if it failed
+    seconds: float | None  # event to updated page (protocol: BackMsg to script_finished)
     error: str | None = None
+    client: str = "browser"  # or "protocol"
 
 
 @dataclass
@@ -362,6 +407,7 @@ class Lesson:
     index: int
     actions: list[Action] = field(default_factory=list)
     finished: bool = False
+    static_bytes: int = 0  # the page's files a protocol client downloaded
 
 
 def student_csv(index: int) -> tuple[bytes, list[float]]:
@@ -376,6 +422,23 @@ class Deadline(Exception):
     pass
 
 
+class Pacer:
+    """A student's clock: the time left before the class's deadline, and pauses to think."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+
+    def remaining(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise Deadline
+        return left
+
+    async def pause(self, seconds: float) -> None:
+        await asyncio.sleep(min(seconds, self.remaining()))
+        self.remaining()
+
+
 async def run_lesson(
     lesson: Lesson,
     context,
@@ -387,16 +450,8 @@ async def run_lesson(
     load_timeout: float,
 ) -> None:
     rng = random.Random(lesson.index)
-
-    def remaining() -> float:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise Deadline
-        return left
-
-    async def pause(seconds: float) -> None:
-        await asyncio.sleep(min(seconds, remaining()))
-        remaining()
+    clock = Pacer(deadline)
+    remaining, pause = clock.remaining, clock.pause
 
     async def finished(kind: str, timeout: float, load: bool = False) -> None:
         """Wait for the page to report the armed action done; record it."""
@@ -495,12 +550,168 @@ async def run_lesson(
                 await page.close()
 
 
-async def warm_up(instance, url: str, timeout: float) -> None:
+def _page_error(client: StreamlitClient) -> str | None:
+    """An error if the page holds exception elements (the browser's exception boxes)."""
+    shown = client.elements("exception")
+    if not shown:
+        return None
+    first = shown[0].element.exception
+    return f"{len(shown)} exception box(es) on the page: {first.type}: {first.message[:200]}"
+
+
+def _spec(client: StreamlitClient, title_start: str) -> str | None:
+    """The spec JSON of the first chart whose title starts so (None: no such chart)."""
+    return next((s for t, s in client.chart_specs().items() if t.startswith(title_start)), None)
+
+
+async def run_protocol_lesson(
+    lesson: Lesson,
+    url: str,
+    deadline: float,
+    think: tuple[float, float],
+    start_delay: float,
+    action_timeout: float,
+    load_timeout: float,
+    assets: tuple[str, ...] = (),
+) -> None:
+    """run_lesson's lesson through Streamlit's websocket protocol (benchmarks/
+    streamlit_client.py): the same actions, random walk, think times and checks, made on the
+    figures the server sent rather than on a drawn page."""
+    rng = random.Random(lesson.index)
+    clock = Pacer(deadline)
+    client = StreamlitClient(url, timeout=action_timeout)
+
+    def record(kind: str, seconds: float | None, error: str | None) -> None:
+        lesson.actions.append(Action(lesson.index, kind, seconds, error, client="protocol"))
+
+    def changed(*title_starts: str) -> Callable[[], str | None]:
+        """A check that each of these charts is on the page with another spec than now."""
+        before = [_spec(client, t) for t in title_starts]
+
+        def check() -> str | None:
+            same = [
+                t
+                for t, b in zip(title_starts, before, strict=True)
+                if _spec(client, t) in (None, b)
+            ]
+            return f"not redrawn with new data: {same}" if same else None
+
+        return check
+
+    def drawn(*title_starts: str) -> Callable[[], str | None]:
+        def check() -> str | None:
+            missing = [t for t in title_starts if _spec(client, t) is None]
+            return f"charts not on the page: {missing}" if missing else None
+
+        return check
+
+    async def act(kind: str, do, check: Callable[[], str | None], timeout: float) -> bool:
+        """Do an action, wait for its run, check the page; record it. False if it failed."""
+        limit = min(timeout, clock.remaining())
+        try:
+            result = await asyncio.wait_for(do(), limit)
+        except Exception as error:  # a timeout or a failed call: an error row
+            if time.monotonic() >= deadline:
+                raise Deadline from None
+            if isinstance(error, TimeoutError):
+                message = f"timeout after {limit:.0f} s"
+            else:
+                message = f"{type(error).__name__}: {str(error)[:160]}"
+            record(kind, None, message)
+            return False
+        if result is None:  # step_option at the end of the slider: nothing was sent
+            record(kind, None, "the slider is at its end: the key press changed nothing")
+            return False
+        record(kind, result.seconds, check() or _page_error(client))
+        return True
+
+    async def open_page():
+        started = time.perf_counter()
+        lesson.static_bytes, first_run = await asyncio.gather(
+            client.fetch(assets), client.open(LINK_QUERY)
+        )
+        # The load is over when the first run has finished and every file is in.
+        return replace(first_run, seconds=time.perf_counter() - started)
+
+    try:
+        await clock.pause(start_delay)
+        if not await act("load", open_page, drawn(COST_CURVE, DATA, HISTORY), load_timeout):
+            return  # the page never came up: nothing else to do
+        await clock.pause(rng.uniform(*think))
+
+        for _ in range(ALPHA_CHANGES):
+            steps = 1 if rng.choice(("ArrowRight", "ArrowLeft")) == "ArrowRight" else -1
+            await act(
+                "alpha",
+                lambda steps=steps: client.step_option(client.widget(label=ALPHA), steps),
+                changed(COST_CURVE, HISTORY),
+                action_timeout,
+            )
+            await clock.pause(rng.uniform(*think))
+
+        for _ in range(NEXT_CLICKS):
+            await act("next", lambda: client.click(NEXT_KEY), changed(COST_CURVE), action_timeout)
+            await clock.pause(rng.uniform(*think))
+
+        await act("sweep", lambda: client.set_value(SECTION_KEY, SECTION_SWEEP), drawn(SWEEP),
+                  action_timeout)  # fmt: skip
+        await clock.pause(rng.uniform(*think))
+        await act("step", lambda: client.set_value(SECTION_KEY, SECTION_STEP),
+                  drawn(COST_CURVE, DATA, HISTORY), action_timeout)  # fmt: skip
+        await clock.pause(rng.uniform(*think))
+
+        def uploader_shown() -> str | None:
+            kinds = {w.key: w.kind for w in client.widgets()}
+            return None if kinds.get(UPLOAD_KEY) == "file_uploader" else "no file uploader"
+
+        await act("source", lambda: client.set_value(SOURCE_KEY, UPLOAD_SOURCE), uploader_shown,
+                  action_timeout)  # fmt: skip
+        await clock.pause(rng.uniform(*think))
+
+        content, xs = student_csv(lesson.index)
+
+        def shows_file() -> str | None:
+            figure = client.chart(DATA)
+            shown = plotly_values(figure["data"][0].get("x")) if figure else []
+            same = len(shown) == len(xs) and all(
+                abs(a - b) < 1e-9 for a, b in zip(shown, xs, strict=True)
+            )
+            return None if same else f"the data chart does not show the file's x: {shown}"
+
+        name = f"student{lesson.index:02d}.csv"
+        await act("upload", lambda: client.upload(UPLOAD_KEY, name, content, "text/csv"),
+                  shows_file, action_timeout)  # fmt: skip
+        lesson.finished = True
+    except Deadline:
+        pass
+    except Exception as error:  # a crash of this student's client: an error
+        lesson.actions.append(
+            Action(lesson.index, "lesson", None, f"{type(error).__name__}: {error}", "protocol")
+        )
+    finally:
+        with contextlib.suppress(Exception):
+            await client.close()
+
+
+async def warm_up(instance, url: str, timeout: float) -> tuple[str, ...]:
     """The teacher opens the link before the class (its first run imports numpy, pandas and
-    plotly into the server), then closes the tab; the server is given 2 s to settle."""
+    plotly into the server), then closes the tab; the server is given 2 s to settle.
+
+    Returns the paths the page downloaded (the document and its static files, in order), for
+    protocol clients to download as a browser would."""
     context = await instance.new_context(viewport=VIEWPORT)
+    origin = url.rstrip("/")
+    downloaded: dict[str, None] = {}
+
+    def note(request) -> None:
+        if request.method == "GET" and request.url.startswith(origin + "/"):
+            path = request.url[len(origin) :]
+            if not path.startswith("/_stcore/"):  # the client asks for those itself
+                downloaded.setdefault(path)
+
     try:
         page = await context.new_page()
+        page.on("requestfinished", note)
         await page.goto(url + LINK, timeout=timeout * 1000)
         await page.wait_for_function(
             "(prefixes) => prefixes.every(p => {"
@@ -510,9 +721,19 @@ async def warm_up(instance, url: str, timeout: float) -> None:
             polling=100,
             timeout=timeout * 1000,
         )
+        with contextlib.suppress(Exception):  # fonts and chunks the drawn page asked for
+            await page.wait_for_load_state("networkidle", timeout=10_000)
     finally:
         await context.close()
     await asyncio.sleep(2.0)
+    return tuple(downloaded)
+
+
+def browser_sessions(sessions: int, clients: str, mixed: int) -> set[int]:
+    """The students that use a real browser: all, none, or `mixed` spread over the class."""
+    if clients == "browser":
+        return set(range(sessions))
+    return {round(j * sessions / mixed) for j in range(mixed)} if mixed else set()
 
 
 async def run_class(
@@ -527,41 +748,57 @@ async def run_class(
     seed: int,
     on_warm: Callable[[], None] = lambda: None,
     on_done: Callable[[], None] = lambda: None,
-) -> list[Lesson]:
+    clients: str = "protocol",
+    mixed: int = 0,
+    assets: bool = True,
+) -> tuple[list[Lesson], tuple[str, ...]]:
+    """Run the lesson for every student; return the lessons and the static files a page
+    downloads (as the teacher's browser did)."""
     rng = random.Random(seed)
     lessons = [Lesson(i) for i in range(sessions)]
+    in_browser = browser_sessions(sessions, clients, mixed)
+    # A protocol client's HTTP requests run in threads, 6 at a time per client as a browser's
+    # do: enough threads that one student's downloads do not queue behind another's.
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=min(64, 6 * (sessions - len(in_browser)) + 4))
+    )
     async with async_playwright() as playwright:
+        # One browser at least: the teacher's, which also shows what a page downloads.
         launched = [
             await playwright.chromium.launch(
                 executable_path=browser.CHROMIUM, args=list(browser.CHROMIUM_ARGS)
             )
-            for _ in range(max(1, min(browsers, sessions)))
+            for _ in range(max(1, min(browsers, len(in_browser))))
         ]
         contexts = []
         try:
-            await warm_up(launched[0], url, load_timeout)
+            downloaded = await warm_up(launched[0], url, load_timeout)
+            if not in_browser:  # no student needs it: it must not take CPU from the server
+                await launched.pop().close()
             on_warm()
             deadline = time.monotonic() + deadline_s
+            tasks = []
             for lesson in lessons:
-                context = await launched[lesson.index % len(launched)].new_context(
+                delay = rng.uniform(0, ramp)
+                if lesson.index not in in_browser:
+                    tasks.append(
+                        run_protocol_lesson(
+                            lesson, url, deadline, think, delay, action_timeout, load_timeout,
+                            downloaded if assets else (),
+                        )
+                    )  # fmt: skip
+                    continue
+                context = await launched[len(contexts) % len(launched)].new_context(
                     viewport=VIEWPORT
                 )
                 await context.add_init_script(WATCHER_JS)
                 contexts.append(context)
-            tasks = [
-                run_lesson(
-                    lesson,
-                    context,
-                    url,
-                    deadline,
-                    think,
-                    rng.uniform(0, ramp),
-                    action_timeout,
-                    load_timeout,
+                tasks.append(
+                    run_lesson(
+                        lesson, context, url, deadline, think, delay, action_timeout, load_timeout
+                    )
                 )
-                for lesson, context in zip(lessons, contexts, strict=True)
-            ]
-            # run_lesson stops at the deadline by itself; this is a last resort
+            # the lessons stop at the deadline by themselves; this is a last resort
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.gather(*tasks), timeout=deadline_s + 30)
             on_done()  # while the browsers still run, so their CPU time can be read
@@ -572,7 +809,7 @@ async def run_class(
             for instance in launched:
                 with contextlib.suppress(Exception):
                     await instance.close()
-    return lessons
+    return lessons, downloaded
 
 
 # -- the whole run and its report ---------------------------------------------------------------
@@ -616,6 +853,9 @@ def run(
     load_timeout: float = DEFAULT_LOAD_TIMEOUT_S,
     pin: bool = False,
     seed: int = 0,
+    clients: str = "protocol",
+    mixed: int = 0,
+    assets: bool = True,
 ) -> dict:
     """Start the server, run the class, return the raw figures."""
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
@@ -643,19 +883,20 @@ def run(
                 marks["clients_after"] = tree_cpu_s(os.getpid()) - marks["cpu_after"]
 
             with RssSampler(pid) as sampler:
-                lessons = asyncio.run(
+                lessons, downloaded = asyncio.run(
                     run_class(
                         url, sessions, browsers, think, ramp, deadline_s,
                         action_timeout, load_timeout, seed, on_warm, on_done,
+                        clients, mixed, assets,
                     )
                 )  # fmt: skip
                 started, cpu_before = marks["started"], marks["cpu"]
                 busy_before, total_before = marks["machine"]
                 wall = marks["ended"] - started
                 cpu_after, (busy_after, total_after) = marks["cpu_after"], marks["machine_after"]
-                # This process and all it started but the server: Playwright's driver and the
-                # browsers, read while they all still ran.
-                clients = marks["clients_after"] - marks["clients"]
+                # This process and all it started but the server: the protocol clients,
+                # Playwright's driver and the browsers, read while they all still ran.
+                clients_cpu_s = marks["clients_after"] - marks["clients"]
                 hwm_mb = tree_hwm_mb(pid)
                 time.sleep(3.0)  # the sessions have closed: does the memory come back?
                 after_mb = tree_rss_mb(pid)
@@ -665,6 +906,8 @@ def run(
     actions = [a for lesson in lessons for a in lesson.actions]
     return {
         "sessions": sessions,
+        "in_browser": len(browser_sessions(sessions, clients, mixed)),
+        "assets": len(downloaded) if assets else 0,
         "browsers": browsers,
         "think": think,
         "ramp": ramp,
@@ -680,7 +923,7 @@ def run(
         "wall_s": wall,
         "server_cpu": (cpu_after - cpu_before) / wall,
         "server_cpu_s": cpu_after - cpu_before,
-        "clients_cpu": clients / wall,
+        "clients_cpu": clients_cpu_s / wall,
         "machine_busy": (busy_after - busy_before) / max(total_after - total_before, 1),
         "cpus": len(cpus) or os.cpu_count(),
     }
@@ -717,15 +960,35 @@ def rows_from(result: dict) -> list[dict]:
     for action in timed:
         if action.seconds is not None:
             kinds.setdefault(action.kind, []).append(action.seconds)
-    split = "; ".join(
-        f"{kind} {_seconds(statistics.median(v))} / {_seconds(percentile(v, 95))}"
-        for kind, v in kinds.items()
-    )
+    split = "; ".join(f"{kind} {_spread(v)}" for kind, v in kinds.items())
     first_errors = "; ".join(f"s{e.session} {e.kind}: {e.error}" for e in errors[:3]) or "none"
+    in_browser = result["in_browser"]
+    protocol = sessions - in_browser
+    static_mb = [lesson.static_bytes / 1e6 for lesson in lessons if lesson.static_bytes]
+    who = ", ".join(
+        part
+        for part in (
+            f"{in_browser} in headless Chromium ({min(result['browsers'], in_browser)} "
+            "browser processes)"
+            if in_browser
+            else "",
+            f"{protocol} protocol clients ("
+            + (
+                f"each downloads the page's {result['assets']} files, "
+                f"{statistics.median(static_mb):.1f} MB"
+                if static_mb
+                else "no static files"
+            )
+            + ")"
+            if protocol
+            else "",
+        )
+        if part
+    )
     rows = [
         row(
             "sessions (lessons finished / started)",
-            f"{sessions - unfinished} / {sessions}; {result['browsers']} browser processes; "
+            f"{sessions - unfinished} / {sessions}: {who}; "
             f"{pacing}, starts spread over {result['ramp']:g} s"
             + ("; server pinned to 1 CPU, browsers to the rest" if result["pinned"] else "")
             + "".join(
@@ -747,11 +1010,11 @@ def rows_from(result: dict) -> list[dict]:
             bool(times) and p95 <= GOAL_P95_S,
         ),
         row("median / p95 by action", split or "no data"),
+        *_client_rows(row, actions, in_browser, protocol),
         row(
-            "page load to charts drawn, median / p95",
-            f"{_seconds(statistics.median(loads))} / {_seconds(percentile(loads, 95))}"
-            if loads
-            else "no data",
+            "page load to charts drawn, median / p95"
+            + (" (protocol: first run finished, files downloaded)" if protocol else ""),
+            _spread(loads) if loads else "no data",
         ),
         row(
             "server peak RSS (server and its children, polled every 0.2 s)",
@@ -772,8 +1035,8 @@ def rows_from(result: dict) -> list[dict]:
             f"{result['hwm_mb']:.0f} MB / {result['after_mb']:.0f} MB",
         ),
         row(
-            "CPU during the lesson: server / browsers and driver / whole machine",
-            f"server {result['server_cpu']:.2f} CPU; browsers and driver "
+            "CPU during the lesson: server / clients (this process and the browsers) / machine",
+            f"server {result['server_cpu']:.2f} CPU; clients "
             f"{result['clients_cpu']:.2f} CPU; machine "
             f"{result['machine_busy'] * result['cpus']:.2f} of {result['cpus']} CPUs busy; "
             f"over {result['wall_s']:.0f} s",
@@ -790,6 +1053,29 @@ def rows_from(result: dict) -> list[dict]:
         ),
     ]
     return rows
+
+
+def _spread(values: list[float]) -> str:
+    """median / p95"""
+    return f"{_seconds(statistics.median(values))} / {_seconds(percentile(values, 95))}"
+
+
+def _client_rows(row, actions: list[Action], in_browser: int, protocol: int) -> list[dict]:
+    """With both kinds of client: their latencies side by side, and the difference."""
+    timed = [a for a in actions if a.kind != "load" and a.seconds is not None]
+    in_browsers = [a.seconds for a in timed if a.client == "browser"]
+    in_protocol = [a.seconds for a in timed if a.client == "protocol"]
+    if not (in_browser and protocol and in_browsers and in_protocol):
+        return []
+    own = statistics.median(in_browsers) - statistics.median(in_protocol)
+    return [
+        row(
+            "change to updated page by client, median / p95",
+            f"browsers {_spread(in_browsers)} over {len(in_browsers)} actions; protocol clients "
+            f"{_spread(in_protocol)} over {len(in_protocol)} actions; difference of the medians "
+            f"(the browser's own work) {_seconds(own) if own >= 0 else f'−{_seconds(-own)}'}",
+        )
+    ]
 
 
 def measure(sessions: int = DEFAULT_SESSIONS, **options) -> list[dict]:
@@ -812,8 +1098,14 @@ def print_table(rows: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=DEFAULT_SESSIONS)
+    parser.add_argument("--clients", choices=("protocol", "browser"), default="protocol",
+                        help="what each student uses (see the module's docstring)")  # fmt: skip
+    parser.add_argument("--mixed", type=int, default=0, metavar="K",
+                        help="K sessions in browsers, the others protocol clients")  # fmt: skip
+    parser.add_argument("--no-assets", action="store_true",
+                        help="protocol clients do not download the page's files")  # fmt: skip
     parser.add_argument("--browsers", type=int, default=DEFAULT_BROWSERS,
-                        help="browser processes the sessions are spread over")  # fmt: skip
+                        help="browser processes the browser sessions are spread over")  # fmt: skip
     parser.add_argument("--think", type=float, nargs=2, default=DEFAULT_THINK,
                         metavar=("MIN", "MAX"), help="seconds between actions")  # fmt: skip
     parser.add_argument("--ramp", type=float, default=DEFAULT_RAMP_S,
@@ -829,6 +1121,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.sessions < 1 or args.think[0] > args.think[1] or args.think[0] < 0:
         parser.error("--sessions must be ≥ 1 and --think MIN MAX with 0 ≤ MIN ≤ MAX")
+    if not 0 <= args.mixed <= args.sessions or (args.mixed and args.clients == "browser"):
+        parser.error("--mixed K needs 0 ≤ K ≤ --sessions, with protocol clients for the rest")
     result = run(
         sessions=args.sessions,
         browsers=args.browsers,
@@ -838,6 +1132,9 @@ def main(argv: list[str] | None = None) -> int:
         action_timeout=args.action_timeout,
         pin=args.pin,
         seed=args.seed,
+        clients=args.clients,
+        mixed=args.mixed,
+        assets=not args.no_assets,
     )
     rows = rows_from(result)
     print_table(rows)
