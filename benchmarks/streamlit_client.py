@@ -87,6 +87,8 @@ from websockets.typing import Origin, Subprotocol
 
 XSRF_COOKIE = "_streamlit_xsrf"
 SUBPROTOCOL = "streamlit"
+# What Chromium sends with every request for a static file.
+ACCEPT_ENCODING = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 # What headless Chromium on a UTC machine sends; the server only stores it for st.context.
 DEFAULT_CONTEXT = {
     "timezone": "UTC",
@@ -434,12 +436,13 @@ class StreamlitClient:
 
     async def fetch(self, paths: Sequence[str], parallel: int = 6) -> int:
         """GET these paths (say, the page's static files), `parallel` at a time as a browser
-        does per host; return the bytes received."""
+        does per host, with Chromium's Accept-Encoding (streamlit 1.67 sends its bundle
+        uncompressed all the same); return the bytes received."""
         gate = asyncio.Semaphore(parallel)
 
         async def get(path: str) -> int:
             async with gate:
-                status, content = await self._http("GET", path)
+                status, content = await self._http("GET", path, **ACCEPT_ENCODING)
             if status != 200:
                 raise ProtocolError(f"GET {path} answered {status}")
             return len(content)
