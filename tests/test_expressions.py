@@ -201,7 +201,10 @@ def test_hostile_input_is_rejected_quickly(text):
     start = time.perf_counter()
     with pytest.raises(ExpressionError):
         parse(text, ONE)
-    assert time.perf_counter() - start < 0.05
+    # A guard against hangs (a power tower evaluated, a runaway recursion), not a speed goal:
+    # a refusal takes well under a millisecond, so only a blow-up comes near a second, even
+    # on a loaded CI machine.
+    assert time.perf_counter() - start < 1.0
 
 
 def test_hostile_corpus_is_large():
