@@ -50,7 +50,7 @@ class FeatureScaling:
             # Two passes, as np.std does, but the second is a dot product (no squared copy).
             shift = float(np.mean(x))
             centred = _chunks(x, lambda part, out: np.subtract(part, shift, out=out))
-            scale = float(np.sqrt(sum(part @ part for part in centred) / x.size))
+            scale = float(np.sqrt(sum(part @ part for _, part in centred) / x.size))
             if scale <= 64 * np.finfo(np.float64).eps * abs(shift):
                 # Constant x: the mean's rounding error is all the spread there is. Centre on
                 # a data value so z is exactly 0, not noise that would fake a slope.
@@ -68,13 +68,14 @@ class FeatureScaling:
         return z
 
 
-def _chunks(x: np.ndarray, compute) -> Iterator[np.ndarray]:
-    """compute(part, out) for each chunk of x in turn, into one reused buffer: a million points
-    are read in cache-sized pieces, with no million-point temporary (nor its page faults)."""
+def _chunks(x: np.ndarray, compute) -> Iterator[tuple[slice, np.ndarray]]:
+    """(where, compute(x[where], out)) for each chunk of x in turn, into one reused buffer: a
+    million points are read in cache-sized pieces, with no million-point temporary (nor its
+    page faults)."""
     buffer = np.empty(min(x.size, _CHUNK))
     for start in range(0, x.size, _CHUNK):
-        part = x[start : start + _CHUNK]
-        yield compute(part, buffer[: part.size])
+        where = slice(start, min(start + _CHUNK, x.size))
+        yield where, compute(x[where], buffer[: where.stop - start])
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,9 +150,8 @@ class LinearRegression:
         n, degree = x.size, self.degree
         moments, moment_y, yty = np.zeros(2 * degree + 1), np.zeros(degree + 1), 0.0
         # Chunk by chunk: z and its powers are never million-point arrays.
-        transformed = _chunks(x, self.scaler.transform)
-        for start, z in zip(range(0, n, _CHUNK), transformed, strict=True):
-            part = y[start : start + _CHUNK]
+        for where, z in _chunks(x, self.scaler.transform):
+            part = y[where]
             # Powers z¹…z^degree are kept; every moment up to z^(2·degree) is then a dot
             # product of two of them (zᵖ·z^q), which numpy does without a temporary array.
             powers = [z]
