@@ -100,17 +100,17 @@ def sweep(
     min_cost = float(getattr(problem, "min_cost", 0.0))
 
     with np.errstate(all="ignore"):  # overflow is detected, never warned about
-        theta = np.tile(theta0, (count, 1))
-        cost, grad = problem.cost_value(theta), problem.gradient(theta)
-        low, high, tolerance = stopping_thresholds(
-            problem, cost[0], grad[0], gtol, divergence_factor
-        )
-        state = np.where(gradient_norm(grad) <= tolerance, _CONVERGED, _RUNNING)
+        # Every row starts at the same θ₀, evaluated once, as descend evaluates it.
+        cost0, grad0 = float(problem.cost_value(theta0)), problem.gradient(theta0)
+        theta, cost = np.tile(theta0, (count, 1)), np.full(count, cost0)
+        low, high, tolerance = stopping_thresholds(problem, cost0, grad0, gtol, divergence_factor)
+        at_minimum = gradient_norm(grad0) <= tolerance
+        state = np.full(count, _CONVERGED if at_minimum else _RUNNING)
         taken = np.zeros(count, dtype=np.int64)
         diverged_at = np.full(count, -1, dtype=np.int64)
         ratio = np.full(count, np.nan)
         # Reached: the first step with J − J* ≤ tol·(J₀ − J*).
-        start_excess = float(cost[0]) - min_cost
+        start_excess = cost0 - min_cost
         target = min_cost + tol * start_excess
         reached = np.full(count, 0 if start_excess <= 0 else -1, dtype=np.int64)
         powers, offsets = block_maps(*problem.affine_step(rates), min(BLOCK, steps))
