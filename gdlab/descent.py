@@ -131,6 +131,18 @@ def stopping_thresholds(
     return low, high, tolerance
 
 
+def block_stops(
+    costs: np.ndarray, grads: np.ndarray, low: float, high: float, tolerance: float
+) -> np.ndarray:
+    """Which steps of a block stop a run: J outside [low, high] (diverged) or ‖∇J‖ ≤ tolerance
+    (converged). J is computed from θ and ∇J, so it is finite only when they are, and a
+    comparison with NaN is false: non-finite steps stop too. The one rule of constant-rate runs
+    and sweeps, which is why a sweep's rows equal separate runs."""
+    stops = ~((costs >= low) & (costs <= high))
+    stops |= squared_norm(grads) <= tolerance * tolerance
+    return stops
+
+
 def _rate_for(lr: LearningRate, step: int) -> float:
     value = lr(step) if callable(lr) else lr
     return check_float("descend", "lr", value, low=MIN_LR, high=MAX_LR, low_open=True)
@@ -252,16 +264,13 @@ def _descend_affine(
             count = min(BLOCK, steps - taken)
             block = advance(powers, offsets, start, count)
             block_costs, block_grads = problem.cost_and_gradient(block)
-            # J is computed from θ and ∇J, so it is finite only when they are.
-            finite = np.isfinite(block_costs)
-            outside = ~((block_costs >= low) & (block_costs <= high))
-            arrived = squared_norm(block_grads) <= tolerance * tolerance
-            stops = ~finite | outside | arrived
+            stops = block_stops(block_costs, block_grads, low, high, tolerance)
             keep = count
             if stops.any():
                 first = int(np.argmax(stops))
-                keep = first if not finite[first] else first + 1
-                status = "converged" if finite[first] and not outside[first] else "diverged"
+                stop_cost = block_costs[first]
+                keep = first + 1 if np.isfinite(stop_cost) else first  # ∞ and NaN are not kept
+                status = "converged" if low <= stop_cost <= high else "diverged"
                 if status == "diverged":
                     diverged_at = taken + first + 1
             thetas.append(block[:keep])

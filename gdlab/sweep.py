@@ -20,13 +20,14 @@ import numpy as np
 import pandas as pd
 
 from gdlab._validation import check_float, check_int, check_vector, readonly
-from gdlab.affine import BLOCK, advance, block_maps, squared_norm
+from gdlab.affine import BLOCK, advance, block_maps
 from gdlab.descent import (
     DIVERGENCE_FACTOR,
     GTOL,
     MAX_LR,
     MAX_STEPS,
     Problem,
+    block_stops,
     gradient_norm,
     stopping_thresholds,
 )
@@ -122,10 +123,7 @@ def sweep(
             size = min(BLOCK, steps - done)
             block = advance(rows.powers, rows.offsets, rows.recent[:, -1], size)  # (L, size, d)
             block_costs, block_grads = problem.cost_and_gradient(block)
-            # descend's stopping rule on every step. J is finite only when θ and ∇J are, and a
-            # comparison with NaN is false, so non-finite values stop a row too.
-            stops = ~((block_costs >= low) & (block_costs <= high))
-            stops |= squared_norm(block_grads) <= tolerance * tolerance
+            stops = block_stops(block_costs, block_grads, low, high, tolerance)
             hit = np.flatnonzero(stops.any(axis=1) & rows.active)
             # Arrivals are searched step by step only in rows whose lowest cost in the block is
             # on target, and in rows that stopped (a NaN hides the minimum).
