@@ -230,20 +230,11 @@ def descend(
                 status = "converged"
                 break
 
+    run = (thetas, costs, grads, lrs, status, diverged_at)
     return _trace(
-        problem,
-        thetas,
-        costs,
-        grads,
-        lrs,
-        status,
-        diverged_at,
-        steps,
-        divergence_factor,
-        gtol,
-        optimizer,
-        batch_costs if batches is not None else None,
-    )
+        problem, *run, steps, divergence_factor, gtol,
+        optimizer=optimizer, batch_costs=batch_costs if batches is not None else None,
+    )  # fmt: skip
 
 
 def _descend_affine(
@@ -280,20 +271,9 @@ def _descend_affine(
             if keep < count or stops.any():
                 break
             start = block[-1]
-    return _trace(
-        problem,
-        np.concatenate(thetas),
-        np.concatenate(costs),
-        np.concatenate(grads),
-        np.full(taken, lr),
-        status,
-        diverged_at,
-        steps,
-        divergence_factor,
-        gtol,
-        None,
-        None,
-    )
+    run = (np.concatenate(thetas), np.concatenate(costs), np.concatenate(grads),
+           np.full(taken, lr), status, diverged_at)  # fmt: skip
+    return _trace(problem, *run, steps, divergence_factor, gtol)
 
 
 def _trace(
@@ -307,8 +287,9 @@ def _trace(
     steps,
     divergence_factor,
     gtol,
-    optimizer,
-    batch_costs,
+    *,
+    optimizer: Optimizer | None = None,
+    batch_costs: list | None = None,
 ) -> Trace:
     trace_steps = len(lrs)
     messages = {
