@@ -1,0 +1,29 @@
+"""Text that came from a visitor (a link, an upload, a formula), made safe to show.
+
+Streamlit renders markdown and `$…$` LaTeX in `st.warning`, `st.info`, `st.error`,
+`st.markdown`, `st.caption` and widget labels, so a visitor's text would otherwise become live
+links, fetched images, emphasis or drawn boxes on a public page. `quote` bounds the text (a
+100 kB link parameter is shown as a short excerpt) and backslash-escapes every ASCII
+punctuation character, which CommonMark then shows literally; `$` is escaped the same way so
+no maths is typeset.
+"""
+
+from __future__ import annotations
+
+import string
+
+MAX_ECHO = 60
+_ESCAPED = {ord(c): "\\" + c for c in string.punctuation}
+
+
+def excerpt(text: object, limit: int = MAX_ECHO) -> str:
+    """At most `limit` characters of `text`, with "…" where it was cut; control characters
+    (newlines included) become spaces so an excerpt stays on one line."""
+    flat = "".join(" " if not c.isprintable() else c for c in str(text))
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def quote(text: object, limit: int = MAX_ECHO) -> str:
+    """A visitor's text as literal markdown: bounded by `excerpt`, every punctuation mark
+    escaped, so it reads exactly as typed and nothing in it is rendered."""
+    return excerpt(text, limit).translate(_ESCAPED)
