@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from page import compute, custom, experiments, inspector, optimizers, sidebar, state
+from page import compute, custom, experiments, inspector, optimizers, sidebar, state, style
 
 SECTIONS = {
     "step": "Step by step",
@@ -27,6 +27,7 @@ def main() -> None:
     st.set_page_config(
         page_title="gdlab: learning rates in gradient descent", page_icon="📉", layout="wide"
     )
+    style.apply()
     state.read_url_once()
     st.title("How the learning rate steers gradient descent")
     st.caption(

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from gdlab.number_format import number_text
+
 LR_MIN, LR_MAX = 1e-6, 10.0
 MAX_PAGE_STEPS = 5_000  # keeps a run under ~50 ms and its table readable; the core allows 100,000
 
@@ -53,7 +55,5 @@ def slider_range(low: float, high: float, steps: int = 200) -> tuple[float, floa
 
 
 def fmt(value: float, digits: int = 4) -> str:
-    """A number for the screen: never 'nan' or 'inf', which the page must not show."""
-    if not math.isfinite(value):
-        return "—"
-    return f"{value:.{digits}g}"
+    """A number for the screen (3.78×10⁻⁵, −1539): never 'nan' or 'inf'."""
+    return number_text(value, digits)

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from gdlab.derivatives import descent_slice, tangent
 from gdlab.descent import Trace
+from gdlab.number_format import number_text, signed_text
 from gdlab.problem import LinearRegression
 
 BLACK, ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE = (
@@ -185,14 +186,18 @@ def parameter_view(problem: LinearRegression, trace: Trace) -> View:
 def _left_view_note(view: View) -> tuple[dict, ...]:
     if view.left_at is None:
         return ()
+    # Below the two-line slope summary at the top of the chart (yshift in pixels, so the gap
+    # is the same at every chart height).
     return (
         _label(
             0.5,
-            0.97,
+            0.99,
             f"θ left the view at step {view.left_at}",
             VERMILLION,
             xref="paper",
             yref="paper",
+            yanchor="top",
+            yshift=-52,
         ),
     )
 
@@ -246,7 +251,7 @@ def cost_curve_figure(problem: LinearRegression, trace: Trace, k: int, view: Vie
             _scatter(
                 line.segment_theta,
                 line.segment_cost,
-                f"tangent at {name}ₖ (slope {slope_k:.4g})",
+                f"tangent at {name}ₖ (slope {number_text(slope_k)})",
                 mode="lines",
                 line={"color": VERMILLION, "width": 3, "dash": "dash"},
             ),
@@ -258,18 +263,19 @@ def cost_curve_figure(problem: LinearRegression, trace: Trace, k: int, view: Vie
                 marker={"color": VERMILLION, "size": 16, "symbol": "diamond"},
             ),
         ]
-        summary = f"slope J′({name}ₖ) = {slope_k:.4g}"
+        summary = f"slope J′({name}ₖ) = {number_text(slope_k)}"
         if k < trace.n_steps:
             end_theta = float(np.clip(trace.thetas[k + 1, 0], lo, hi))
             end_cost = trace.costs[k + 1] if end_theta == trace.thetas[k + 1, 0] else cost_k
             step = -trace.lrs[k] * slope_k
             annotations.append(_arrow((theta_k, cost_k), (end_theta, end_cost)))
-            summary += f"   →   step −α·J′ = {step:+.4g}"
-        # Top centre: the emptiest part of a U-shaped curve, so the text never covers it.
+            summary += f"<br>step −α·J′ = {signed_text(step)}"
+        # Top centre: the emptiest part of a U-shaped curve, so the text never covers it; the
+        # note that θ left the view goes under it (see _left_view_note).
         annotations.append(
             _label(
                 0.5,
-                0.9 if view.left_at is not None else 0.99,
+                0.99,
                 summary,
                 BLACK,
                 xref="paper",
@@ -474,29 +480,46 @@ def fit_figure(
     )
 
 
+def excess_cost(costs: np.ndarray, min_cost: float) -> np.ndarray:
+    """J − J* for a log axis: round-off zeros shown at a floor far below anything real."""
+    excess = np.maximum(costs - min_cost, 0.0)
+    floor = max(float(costs[0]) * 1e-16, 1e-300)
+    return np.maximum(excess, floor)
+
+
 def history_figure(trace: Trace, k: int, min_cost: float | None, log_scale: bool) -> go.Figure:
-    """J(θₖ) against k, thinned for display, with step k marked and J* as a reference."""
+    """J(θₖ) against k, thinned for display, with step k marked.
+
+    On the log scale the excess cost J − J* is drawn, not J: a run that converges at a fixed
+    rate is then a straight line falling (and a diverging one a straight line rising), and a
+    slow run is visibly far from its minimum although J itself looks flat. On the linear scale
+    J* is a dotted reference line. A typed cost has no known J*, so its log scale shows J.
+    """
     k = _step_number(trace, k)
     index = thin_indices(trace.costs.size, keep=(k,))
+    excess = log_scale and min_cost is not None
+    shown = excess_cost(trace.costs, min_cost) if excess else trace.costs
+    log_scale = log_scale and (excess or bool(np.all(trace.costs > 0)))
+    name = "J(θₖ) − J*" if excess else "cost J(θₖ)"
     traces = [
         _scatter(
             index,
-            trace.costs[index],
-            "cost J(θₖ)",
+            shown[index],
+            name,
             mode="lines+markers" if index.size <= 60 else "lines",
             line={"color": BLUE, "width": 3},
             marker={"size": 6},
         ),
         _scatter(
             [k],
-            [trace.costs[k]],
+            [shown[k]],
             f"step {k}",
             mode="markers",
             marker={"color": VERMILLION, "size": 16, "symbol": "diamond"},
         ),
     ]
     shapes, annotations = (), ()
-    if min_cost is not None and (min_cost > 0 or not log_scale):
+    if min_cost is not None and not log_scale:
         shapes = (
             {
                 "type": "line",
@@ -512,7 +535,7 @@ def history_figure(trace: Trace, k: int, min_cost: float | None, log_scale: bool
             _label(
                 1,
                 min_cost,
-                f"minimum J* = {min_cost:.4g}",
+                f"minimum J* = {number_text(min_cost)}",
                 GREEN,
                 yshift=12,
                 xref="paper",
@@ -520,12 +543,16 @@ def history_figure(trace: Trace, k: int, min_cost: float | None, log_scale: bool
                 bgcolor="rgba(0,0,0,0)",  # a box would hide the converged end of the curve
             ),
         )
+    y_title = "J − J* (log scale)" if excess else "cost J (log scale)" if log_scale else "cost J"
+    yaxis = {"type": "log" if log_scale else "linear"}
+    if log_scale:
+        yaxis |= log_ticks(float(np.min(shown[index])), float(np.max(shown[index])))
     return _figure(
         traces,
         "Cost history",
         "step k",
-        "cost J (log scale)" if log_scale else "cost J",
+        y_title,
         shapes=shapes,
         annotations=annotations,
-        yaxis={"type": "log" if log_scale else "linear"},
+        yaxis=yaxis,
     )

@@ -25,6 +25,7 @@ from gdlab.figures import (
     _figure,
     _label,
     _scatter,
+    excess_cost,
     log_ticks,
     thin_indices,
 )
@@ -97,11 +98,7 @@ def _vertical_lines(theory: LearningRateTheory, y_ref: str = "paper"):
     return shapes, labels
 
 
-def _excess(costs: np.ndarray, min_cost: float) -> np.ndarray:
-    """J − J* for a log axis: round-off zeros shown at a floor far below anything real."""
-    excess = np.maximum(costs - min_cost, 0.0)
-    floor = max(float(costs[0]) * 1e-16, 1e-300)
-    return np.maximum(excess, floor)
+_excess = excess_cost
 
 
 # -- several rates side by side -------------------------------------------------------------
@@ -150,6 +147,8 @@ def paths_figure(
             "anchor": f"y{suffix}",
             "range": list(view.box[0]),
         }
+        if row == rows - 1:  # under the bottom row only: above, it would sit on a label
+            layout_axes[f"xaxis{suffix}"]["title"] = {"text": problem.param_names[0]}
         layout_axes[f"yaxis{suffix}"] = {
             "domain": [max(y1 - height, 0.0), min(y1, 1.0)],
             "anchor": f"x{suffix}",
@@ -217,7 +216,7 @@ def paths_figure(
                 "font": {"size": 14, "color": colour},
             }
         )
-    figure = _figure(series, "", problem.param_names[0], "", annotations=tuple(annotations))
+    figure = _figure(series, "", "", "", annotations=tuple(annotations))
     figure.update_layout(layout_axes, height=max(320, 300 * rows), margin={"t": 50})
     figure.layout.title = {"text": f"Paths up to step {k}", "x": 0, "y": 0.995}
     return figure
@@ -389,51 +388,83 @@ def regime_zones(theory: LearningRateTheory, steps: int, low: float, high: float
     return zones
 
 
+# The bar is drawn at least this wide (a projector's 1024 px, sidebar open): a zone is named
+# inside the bar only where its name fits at that width.
+_BAR_MIN_WIDTH_PX = 560
+_CHAR_PX = 9.5
+
+
+def _threshold_groups(theory: LearningRateTheory) -> list[tuple[float, str, list[str]]]:
+    """(rate, label, dashes) for 1/λ_max, α* and α_crit, marks within 5% sharing one label."""
+    groups: list[list[tuple[float, str, str]]] = []
+    for mark in _theory_marks(theory):
+        if groups and mark[0] / groups[-1][-1][0] < 1.05:
+            groups[-1].append(mark)
+        else:
+            groups.append([mark])
+    return [
+        (group[-1][0], " = ".join(name for _, name, _ in group) + f" = {group[-1][0]:.3g}",
+         [dash for _, _, dash in group])
+        for group in groups
+    ]  # fmt: skip
+
+
 def regime_bar_figure(theory: LearningRateTheory, lr: float, steps: int) -> go.Figure:
+    """The regimes along α (too slow, smooth, oscillating, diverging) with α marked.
+
+    Three layers that never share a place: the zone names sit in the upper half of the bar,
+    the α marker and its value in the lower half (drawn over the threshold lines, so it shows
+    even exactly at 1/λ_max or α_crit), and the threshold labels above the bar, one row each.
+    """
     low = min(lr, theory.one_step_lr) / 100
     high = max(lr, theory.critical_lr) * 10
+    decades = np.log10(high / low)
     shapes, annotations = [], []
     for kind, start, end in regime_zones(theory, steps, low, high):
-        shapes.append(
-            {
-                "type": "rect",
-                "xref": "x",
-                "yref": "y",
-                "x0": start,
-                "x1": end,
-                "y0": 0,
-                "y1": 1,
-                "fillcolor": REGIME_COLOURS[kind],
-                "opacity": 0.55,
-                "line": {"width": 0},
-            }
-        )
-        if np.log10(end / start) > 0.25:
-            annotations.append(
-                _label(np.log10(np.sqrt(start * end)), 0.5, REGIME_NAMES[kind], BLACK)
-            )
-    marks, labels = _vertical_lines(theory, y_ref="y")
-    shapes += marks
+        shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": start, "x1": end,
+                       "y0": 0, "y1": 1, "fillcolor": REGIME_COLOURS[kind], "opacity": 0.55,
+                       "line": {"width": 0}, "layer": "below"})  # fmt: skip
+        name = REGIME_NAMES[kind]
+        width_px = np.log10(end / start) / decades * _BAR_MIN_WIDTH_PX
+        if width_px >= _CHAR_PX * len(name) + 8:
+            annotations.append(_label(np.log10(np.sqrt(start * end)), 0.74, name, BLACK,
+                                      bgcolor="rgba(0,0,0,0)"))  # fmt: skip
+    groups = _threshold_groups(theory)
+    for row, (rate, text, dashes) in enumerate(groups):
+        for dash in dict.fromkeys(dashes):
+            shapes.append({"type": "line", "xref": "x", "yref": "y", "x0": rate, "x1": rate,
+                           "y0": 0, "y1": 1.08 + 0.42 * row, "layer": "below",
+                           "line": {"color": BLACK, "dash": dash, "width": 2}})  # fmt: skip
+        annotations.append(_label(np.log10(rate), 1.08 + 0.42 * row, text, BLACK,
+                                  yanchor="bottom", xanchor="center",
+                                  bgcolor="rgba(255,255,255,0.9)", font={"size": 15}))  # fmt: skip
+    annotations.append(_label(np.log10(lr), 0.27, f"α = {lr:.4g}", BLACK, xshift=16,
+                              xanchor="left", bgcolor="rgba(255,255,255,0.85)"))  # fmt: skip
     series = [
         _scatter(
             [lr],
-            [0.5],
+            [0.27],
             f"α = {lr:.4g}",
             mode="markers",
-            marker={"color": BLACK, "size": 22, "symbol": "triangle-down"},
+            marker={"color": BLACK, "size": 20, "symbol": "triangle-down"},
         )
     ]
+    top = 1.08 + 0.42 * len(groups)
     figure = _figure(
         series,
         f"Where α sits (for {steps:,} steps)",
         "learning rate α (log scale)",
         "",
         shapes=tuple(shapes),
-        annotations=tuple(annotations + labels),
-        xaxis={"type": "log", "range": [np.log10(low), np.log10(high)]},
-        yaxis={"range": [0, 1.25], "showticklabels": False, "showgrid": False},
+        annotations=tuple(annotations),
+        xaxis={
+            "type": "log",
+            "range": [np.log10(low), np.log10(high)],
+            **log_ticks(low, high, (1,)),
+        },
+        yaxis={"range": [0, top], "showticklabels": False, "showgrid": False, "zeroline": False},
     )
-    figure.update_layout(height=260, showlegend=False)
+    figure.update_layout(height=300, showlegend=False, margin={"t": 50, "b": 60})
     return figure
 
 
@@ -521,7 +552,7 @@ def cobweb_figure(problem: LinearRegression, trace: Trace, lr: float, view: View
     name = problem.param_names[0]
     return _figure(
         series,
-        "Cobweb: each step as a bounce off the map",
+        "Cobweb: each step a bounce",
         f"{name}ₖ",
         f"{name}ₖ₊₁",
         xaxis={"range": [lo, hi]},
@@ -662,9 +693,12 @@ def momentum_region_figure(theory: LearningRateTheory, lr: float, mu: float) -> 
          "zmin": -2, "zmax": 0.5, "name": "rate",
          "colorbar": {"title": {"text": "log₁₀ rate", "side": "right"}},
          "contours": {"start": -2, "end": 0.5, "size": 0.25}},
-        {"type": "contour", "x": lrs, "y": mus, "z": z, "showscale": False, "name": "rate = 1",
+        # A line-coloured contour takes its colour from the colour scale, not from line.color.
+        {"type": "contour", "x": lrs, "y": mus, "z": z, "showscale": False,
+         "name": "edge: rate = 1", "showlegend": True,
+         "colorscale": [[0, VERMILLION], [1, VERMILLION]],
          "contours": {"start": 0, "end": 0, "size": 1, "coloring": "lines"},
-         "line": {"color": VERMILLION, "width": 4}, "hoverinfo": "skip"},
+         "line": {"width": 4}, "hoverinfo": "skip"},
         _scatter([best_lr], [best_mu], f"best: α = {best_lr:.3g}, μ = {best_mu:.3g} "
                  f"(rate {best_rate:.3g})", mode="markers",
                  marker={"color": "white", "size": 18, "symbol": "star",
@@ -675,7 +709,7 @@ def momentum_region_figure(theory: LearningRateTheory, lr: float, mu: float) -> 
     ]  # fmt: skip
     return _figure(
         series,
-        "Momentum: where (α, μ) converges (red line: rate = 1)",
+        "Momentum: where (α, μ) converges",
         "learning rate α (log scale)",
         "momentum μ",
         xaxis={"type": "log"},

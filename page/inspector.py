@@ -7,6 +7,7 @@ import streamlit as st
 import gdlab
 from gdlab import figures, lab_figures
 from gdlab.controls import fmt
+from gdlab.number_format import number_latex as tex
 from page.compute import Model, Run
 
 VERDICT_BOXES = {
@@ -35,8 +36,11 @@ def show_metrics(model: Model, run: Run) -> None:
         ("Steps taken", f"{trace.n_steps:,}"),
         ("Gradient norm ‖∇J‖", fmt(float(trace.grad_norms[-1]), 3)),
     ]
-    for column, (label, value) in zip(st.columns(len(tiles)), tiles, strict=True):
-        column.metric(label, value)
+    # A wrapping row of tiles as wide as their text: a narrow screen puts them on two lines
+    # instead of cutting "3.719×10¹¹" to "3.7…".
+    with st.container(horizontal=True, wrap=True, gap="medium", key="metrics"):
+        for label, value in tiles:
+            st.metric(label, value, width="content")
 
 
 def show_regime_bar(model: Model, lr: float, steps: int) -> None:
@@ -44,43 +48,42 @@ def show_regime_bar(model: Model, lr: float, steps: int) -> None:
     st.plotly_chart(figure, config=CHART_CONFIG, key="regime_bar")
 
 
+PLAY_SPEEDS = {1: "1 step", 5: "5 steps", 25: "25 steps"}  # per tick of the timer
+PLAY_INTERVAL_S = 0.3
+
+
 def step_controls(last: int) -> int:
-    """Step slider with previous / next / play; returns k."""
+    """Step slider with previous / next / play / end and a play speed; returns k."""
     k = min(max(st.session_state.get("k", 0), 0), last)
     if st.session_state.get("playing"):
-        k = min(k + 1, last)
+        k = min(k + st.session_state.get("play_speed", 1), last)
         if k >= last:
             st.session_state["playing"] = False
     st.session_state["k"] = k
 
-    def move(delta: int) -> None:
-        st.session_state["k"] = min(max(st.session_state.get("k", 0) + delta, 0), last)
+    def move_to(target: int) -> None:
+        st.session_state["k"] = min(max(target, 0), last)
 
-    slider, prev, nxt, play = st.columns([6, 1.4, 1.4, 1.5], vertical_alignment="bottom")
-    k = slider.slider("Step k", 0, last, key="k") if last > 0 else 0
-    prev.button(
-        "prev",
-        icon=":material/chevron_left:",
-        on_click=move,
-        args=(-1,),
-        disabled=k == 0,
-        key="prev",
-    )
-    nxt.button(
-        "next",
-        icon=":material/chevron_right:",
-        on_click=move,
-        args=(1,),
-        disabled=k >= last,
-        key="next",
-    )
-    playing = st.session_state.get("playing", False)
-    label, icon = ("pause", ":material/pause:") if playing else ("play", ":material/play_arrow:")
-    if play.button(label, icon=icon, key="play", disabled=last == 0):
-        st.session_state["playing"] = not playing
-        if not playing and k >= last:
-            st.session_state["k"] = 0
-        st.rerun(scope="app")  # play is a timer on the fragment: re-register it
+    k = st.slider("Step k", 0, last, key="k") if last > 0 else 0
+    # Buttons as wide as their labels, in a row that wraps: never "p" for "prev".
+    with st.container(horizontal=True, wrap=True, vertical_alignment="bottom", key="stepper"):
+        st.button("prev", icon=":material/chevron_left:", on_click=move_to, args=(k - 1,),
+                  disabled=k == 0, key="prev")  # fmt: skip
+        st.button("next", icon=":material/chevron_right:", on_click=move_to, args=(k + 1,),
+                  disabled=k >= last, key="next")  # fmt: skip
+        playing = st.session_state.get("playing", False)
+        label, icon = (
+            ("pause", ":material/pause:") if playing else ("play", ":material/play_arrow:")
+        )
+        if st.button(label, icon=icon, key="play", disabled=last == 0):
+            st.session_state["playing"] = not playing
+            if not playing and k >= last:
+                st.session_state["k"] = 0
+            st.rerun(scope="app")  # play is a timer on the fragment: re-register it
+        st.button("end", icon=":material/last_page:", on_click=move_to, args=(last,),
+                  disabled=k >= last, key="to_end", help="Jump to the last step")  # fmt: skip
+        st.segmented_control("Play speed, per tick", list(PLAY_SPEEDS), format_func=PLAY_SPEEDS.get,
+                             key="play_speed", default=1, required=True)  # fmt: skip
     return k
 
 
@@ -103,8 +106,8 @@ def step_in_numbers(problem: gdlab.LinearRegression, trace: gdlab.Trace, k: int)
         name = _latex_name(problem, j)
         st.latex(
             rf"\begin{{aligned}}{name}^{{({k + 1})}} &= {name}^{{({k})}} - \alpha\,"
-            rf"\frac{{\partial J}}{{\partial {name}}} \\ &= {fmt(trace.thetas[k, j])}"
-            rf" - {fmt(lr)} \times ({fmt(trace.grads[k, j])}) = {fmt(trace.thetas[k + 1, j])}"
+            rf"\frac{{\partial J}}{{\partial {name}}} \\ &= {tex(trace.thetas[k, j])}"
+            rf" - {tex(lr)} \times ({tex(trace.grads[k, j])}) \\ &= {tex(trace.thetas[k + 1, j])}"
             r"\end{aligned}"
         )
     st.caption(
@@ -123,43 +126,37 @@ def inspector(model: Model, run: Run, x_label: str, y_label: str) -> None:
     else:
         st.query_params.pop("k", None)
     view = figures.parameter_view(problem, trace)
-    left, right = st.columns(2)
-    if problem.n_params == 1:
-        left.plotly_chart(
-            figures.cost_curve_figure(problem, trace, k, view), config=CHART_CONFIG, key="curve"
-        )
-    else:
-        left.plotly_chart(
-            figures.contour_figure(problem, trace, k, view), config=CHART_CONFIG, key="contour"
-        )
-        right.plotly_chart(
-            figures.slice_figure(problem, trace, k), config=CHART_CONFIG, key="slice"
-        )
+    # Two charts a row on a laptop; one a row on a projector's 1024 px (page/style.py).
+    with st.container(key="charts"):
         left, right = st.columns(2)
-    right.plotly_chart(
-        figures.fit_figure(problem, trace, k, x_label, y_label), config=CHART_CONFIG, key="fit"
-    )
-    if problem.n_params == 1:
-        left, right = st.columns([3, 2])
-    forced = run.verdict.kind == "diverging"
-    log_scale = st.session_state.get("log_history", False) or forced
-    left.plotly_chart(
-        figures.history_figure(trace, k, problem.min_cost, log_scale),
-        config=CHART_CONFIG,
-        key="history",
-    )
-    with right:
-        st.toggle(
-            "Log scale for the cost history",
-            key="log_history",
-            disabled=forced,
-            help="Switched on by itself when the run diverges.",
-        )
-        step_in_numbers(problem, trace, k)
+        if problem.n_params == 1:
+            left.plotly_chart(figures.cost_curve_figure(problem, trace, k, view),
+                              config=CHART_CONFIG, key="curve")  # fmt: skip
+        else:
+            left.plotly_chart(figures.contour_figure(problem, trace, k, view),
+                              config=CHART_CONFIG, key="contour")  # fmt: skip
+            right.plotly_chart(figures.slice_figure(problem, trace, k),
+                               config=CHART_CONFIG, key="slice")  # fmt: skip
+            left, right = st.columns(2)
+        right.plotly_chart(figures.fit_figure(problem, trace, k, x_label, y_label),
+                           config=CHART_CONFIG, key="fit")  # fmt: skip
+        if problem.n_params == 1:
+            left, right = st.columns(2)
+        log_scale = st.session_state.setdefault("log_history", True)
+        left.plotly_chart(figures.history_figure(trace, k, problem.min_cost, log_scale),
+                          config=CHART_CONFIG, key="history")  # fmt: skip
+        with right:
+            st.toggle(
+                "History as J − J* on a log scale",
+                key="log_history",
+                help="A fixed-rate run is then a straight line: falling when it converges, "
+                "rising when it diverges. Off: the cost J itself.",
+            )
+            step_in_numbers(problem, trace, k)
 
 
 def show_inspector(model: Model, run: Run, dataset: gdlab.Dataset) -> None:
-    interval = 0.35 if st.session_state.get("playing") else None
+    interval = PLAY_INTERVAL_S if st.session_state.get("playing") else None
     st.fragment(inspector, run_every=interval)(model, run, dataset.x_label, dataset.y_label)
 
 

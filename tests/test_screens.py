@@ -1,0 +1,76 @@
+"""What the room sees: every screen at a projector's 1024×768 and a laptop's 1280×800.
+
+Each page state (the default, every preset, both models, a diverging α, every section) is
+opened from a link in a fresh session at both sizes, and fails on what a person would notice:
+text cut off, chart labels on top of each other or outside their chart, a log axis spanning
+far more decades than its data, an exception box, and axe-core's serious or critical
+accessibility findings. The measurements are in tests/screens.py.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import browser
+import screens
+
+from gdlab.presets import PRESETS
+
+pytestmark = pytest.mark.browser
+
+STATES = {
+    "default": "",
+    "two parameters": "?params=2",
+    "diverging": "?lr=0.005",
+    "two parameters diverging": "?params=2&lr=0.02",
+    **{f"preset {p.key}": f"?preset={p.key}" for p in PRESETS},
+    **{
+        f"section {name}": f"?section={name}"
+        for name in ("compare", "sweep", "range", "regimes", "optimizers", "derivatives", "custom")
+    },
+    "section compare, two parameters": "?section=compare&params=2",
+    "section regimes, two parameters": "?section=regimes&params=2",
+}
+
+
+def open_sized(chromium: Browser, url: str, size: dict) -> Page:
+    context = chromium.new_context(viewport=size)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto(url)
+    browser.wait_for_charts(page, 1)
+    browser.wait_for_idle(page)
+    page.evaluate("() => document.fonts.ready")
+    return page
+
+
+@pytest.fixture(params=list(screens.SIZES), ids=list(screens.SIZES))
+def size(request) -> dict:
+    return screens.SIZES[request.param]
+
+
+@pytest.fixture(params=list(STATES), ids=list(STATES))
+def screen(request, server: str, chromium: Browser, size: dict) -> Iterator[Page]:
+    page = open_sized(chromium, server + STATES[request.param], size)
+    try:
+        yield page
+    finally:
+        page.context.close()
+
+
+def test_the_screen_reads_cleanly(screen: Page) -> None:
+    browser.assert_no_exception(screen)
+    problems = {name: found for name, found in screens.all_problems(screen).items() if found}
+    assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+def test_no_serious_accessibility_violation(screen: Page) -> None:
+    violations = screens.accessibility_violations(screen)
+    assert not violations, json.dumps(violations, indent=1, ensure_ascii=False)
