@@ -114,8 +114,9 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def streamlit_server(timeout: float = 30.0) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free loopback port; yield its URL; always stop it."""
+def streamlit_server(timeout: float = 30.0, script: str | Path = "app.py") -> Iterator[str]:
+    """Run `streamlit run app.py` (or `script`) from the project's root, so with its
+    .streamlit/config.toml, on a free loopback port; yield its URL; always stop it."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [
@@ -123,7 +124,7 @@ def streamlit_server(timeout: float = 30.0) -> Iterator[str]:
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        str(script),
         "--server.headless",
         "true",
         "--server.address",
