@@ -122,11 +122,11 @@ def test_formulas():
 
 
 def test_every_schedule_is_listed_under_its_name():
-    assert SCHEDULES == {
+    assert {
         "constant": Constant,
         "step": StepDecay,
         "exponential": Exponential,
         "inverse_time": InverseTime,
         "cosine": Cosine,
         "warmup": Warmup,
-    }
+    } == SCHEDULES
