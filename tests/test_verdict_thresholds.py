@@ -52,7 +52,7 @@ def test_the_hand_made_theory():
     [
         (100.0, "less than 0.01%"),
         (100.00999, "less than 0.01%"),  # gap 9.99e-5
-        (100.01, "0.01%"),  # gap 1e-4 is not below 1e-4
+        (100.01, "0.01%"),
         (100.0123, "0.012%"),  # two significant digits below 10%
         (105.0, "5%"),
         (109.0, "9%"),
@@ -70,6 +70,12 @@ def test_gap_words_above_a_residual_minimum(final, words):
     assert text == f"{words} above its minimum"
 
 
+def test_a_gap_of_exactly_one_in_ten_thousand_is_shown():
+    gap, text = remaining_gap(run([5e4, 10001.0], 0.1), 10000.0)
+    assert gap == 1e-4
+    assert text == "0.01% above its minimum"
+
+
 def test_a_cost_below_the_minimum_by_round_off_has_no_gap():
     gap, text = remaining_gap(run([5000.0, 99.9], 0.1), 100.0)
     assert gap == 0.0
@@ -78,8 +84,8 @@ def test_a_cost_below_the_minimum_by_round_off_has_no_gap():
 
 def test_exact_fit_gap_counts_from_the_starting_excess():
     # J* = 0: "% above the minimum" means nothing, so the gap is J/J₀.
-    gap, text = remaining_gap(run([8.0, 2.0], 0.1), 0.0)
-    assert gap == 0.25
+    gap, text = remaining_gap(run([0.8, 0.2], 0.1), 0.0)
+    assert gap == pytest.approx(0.25, rel=1e-15)
     assert text == "25% of its starting excess away from the minimum"
 
 
@@ -96,8 +102,9 @@ def test_exact_fit_started_below_the_minimum_has_no_gap():
 
 def test_a_minimum_a_trillionth_of_the_start_counts_as_an_exact_fit():
     # J* = 1e-12·J₀ is round-off of a perfect fit: not "× above its minimum".
-    _, text = remaining_gap(run([1.0, 0.5], 0.1), 1e-12)
+    gap, text = remaining_gap(run([1.0, 0.5], 0.1), 1e-12)
     assert text.endswith("of its starting excess away from the minimum")
+    assert gap == (0.5 - 1e-12) / (1.0 - 1e-12)  # both measured from J*
     # Just above that, J* is a real residual, even when every cost is tiny.
     gap, text = remaining_gap(run([1e-6, 2e-13], 0.1), 1e-13)
     assert gap == pytest.approx(1.0)
