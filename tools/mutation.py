@@ -4,12 +4,12 @@
     python tools/mutation.py verdict            # mutate gdlab/verdict.py, print the survivors
     python tools/mutation.py verdict --show     # also print the diff of every survivor
 
-By hand, not in CI. `mutmut` must be on PATH (or given with --mutmut) in an environment that
-also has gdlab's test dependencies. Each module gets its own scratch directory
-`.mutation/<module>/` (git-ignored): links to gdlab/, tests/ and data/ and a setup.cfg naming the
-module and its test files. mutmut copies the linked code into `.mutation/<module>/mutants/` and
-runs the tests there, so the worktree's own files are never changed, and a second run only
-re-tests the mutants whose code or tests changed.
+By hand, not in CI: `pip install mutmut` into the environment that runs the tests (mutmut runs
+them in its own process), and run this script with that environment's Python. Each module gets
+its own scratch directory `.mutation/<module>/` (git-ignored): links to gdlab/, tests/ and data/
+and a setup.cfg naming the module and its test files. mutmut copies the linked code into
+`.mutation/<module>/mutants/` and runs the tests there, so the worktree's own files are never
+changed, and a second run only re-tests the mutants whose code or tests changed.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -43,7 +42,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("module", choices=sorted(TESTS))
     parser.add_argument("--show", action="store_true", help="print each survivor's diff")
-    parser.add_argument("--mutmut", default=shutil.which("mutmut") or "mutmut")
+    beside = Path(sys.executable).parent / "mutmut"
+    parser.add_argument("--mutmut", default=str(beside) if beside.exists() else "mutmut")
     parser.add_argument("--max-children", default="2")
     args = parser.parse_args()
 
