@@ -9,7 +9,7 @@ them in its own process), and run this script with that environment's Python. Ea
 its own scratch directory `.mutation/<module>/` (git-ignored): links to gdlab/, tests/ and data/
 and a setup.cfg naming the module and its test files. mutmut copies the linked code into
 `.mutation/<module>/mutants/` and runs the tests there, so the worktree's own files are never
-changed, and a second run only re-tests the mutants whose code or tests changed.
+changed.
 """
 
 from __future__ import annotations
