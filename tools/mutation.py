@@ -26,7 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # Each module's own unit tests: what a mutant of that module has to fail.
 TESTS = {
     "problem": ["test_problem.py"],
-    "theory": ["test_theory.py", "test_momentum_theory.py", "test_steps_to_shrink.py"],
+    "theory": [
+        "test_theory.py",
+        "test_momentum_theory.py",
+        "test_steps_to_shrink.py",
+        "test_regime_words.py",
+    ],
     "descent": ["test_descent.py", "test_minibatch.py", "test_stopping_edges.py"],
     "affine": ["test_descent.py", "test_sweep.py", "test_stopping_edges.py"],
     "sweep": ["test_sweep.py", "test_stopping_edges.py", "test_range_test.py"],
