@@ -95,13 +95,19 @@ def test_the_round_off_floor_stops_a_run_that_gtol_alone_would_not():
     assert descend(problem, 1.0, Constant(0.5), 100, gtol=2.0**-5).n_steps == 5
 
 
-def test_a_non_finite_first_gradient_leaves_only_the_floor():
-    class Cliff(HalfSquare):
-        def gradient(self, theta):
-            return np.array([math.inf]) if theta[0] == 1.0 else np.array(theta)
+def test_a_first_gradient_too_large_to_measure_leaves_only_the_floor():
+    # ‖(1.5e308, 1.5e308)‖ overflows, so gtol·‖∇J₀‖ means nothing and the floor (1) decides:
+    # θ halves each step until ‖θ‖ ≤ 1.
+    class Flat(HalfSquare):
+        def cost_value(self, theta):
+            return 1.0
 
-    trace = descend(Cliff(gradient_floor=0.1), 1.0, Constant(0.5), 5)
-    assert trace.status != "converged"
+    theta, steps = 1.5e308, 0
+    while math.hypot(theta, theta) > 1.0:
+        theta, steps = theta / 2, steps + 1
+    assert math.isinf(math.hypot(1.5e308, 1.5e308)) and steps == 1025
+    trace = descend(Flat(n_params=2, gradient_floor=1.0), [1.5e308, 1.5e308], 0.5, 2000)
+    assert (trace.status, trace.n_steps) == ("converged", steps)
 
 
 def test_overflow_on_the_first_step_is_diverged_at_step_one_in_both_paths():
