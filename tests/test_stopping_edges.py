@@ -163,3 +163,53 @@ def test_data_in_tiny_units_stop_at_the_same_step(scale_exponent):
     assert rows.n_steps.tolist() == [
         descend(plain, [0.0, 0.0], lr, 5000).n_steps for lr in (0.1, 0.3)
     ]
+
+
+# -- a sweep's arrivals and measured contraction on the same exact run -------------------------
+
+
+def reach_step(factor_per_step: float, tol: float) -> int:
+    """The first k with J − J* ≤ tol·(J₀ − J*) when the excess shrinks ×factor per step."""
+    k, excess = 0, 1.0
+    while excess > tol:
+        k, excess = k + 1, excess * factor_per_step
+    return k
+
+
+@pytest.mark.parametrize("tol", [1e-6, 4.0**-69, 4.0**-70])
+def test_an_arrival_up_to_the_stop_is_kept(tol):
+    # α = ½ shrinks the excess ×¼ per step; the run converges at step 70 (gtol = 2⁻⁷⁰).
+    result = sweep(HALF, 1.0, [0.5], 200, tol=tol, gtol=2.0**-70)
+    assert result.n_steps[0] == 70
+    assert result.steps_to_reach[0] == reach_step(0.25, tol) <= 70
+
+
+def test_an_arrival_after_the_stop_is_forgotten():
+    # The stop is at step 70, inside a block that would have arrived at step 72.
+    result = sweep(HALF, 1.0, [0.5], 200, tol=4.0**-72, gtol=2.0**-70)
+    assert result.n_steps[0] == 70
+    assert result.steps_to_reach[0] == -1
+
+
+def test_arrivals_of_rows_that_keep_running():
+    # α = ¼: θ shrinks ×¾, the excess ×9/16.
+    result = sweep(HALF, 1.0, [0.25, 0.5], 100, tol=1e-6, gtol=0.0)
+    assert result.statuses == ("max_steps", "max_steps")
+    assert result.steps_to_reach.tolist() == [reach_step(9 / 16, 1e-6), reach_step(0.25, 1e-6)]
+
+
+@pytest.mark.parametrize(("gtol", "steps"), [(2.0**-3, 3), (2.0**-10, 10), (2.0**-70, 70)])
+def test_the_measured_contraction_of_a_row_that_stopped(gtol, steps):
+    # θ halves every step: the geometric mean of the last min(steps, 10) ratios is ½. The
+    # second row overflows on its first step (see above) and has no ratio to measure.
+    result = sweep(HALF, 2.0**474, [0.5, 1.0 + 2.0**39], 200, gtol=gtol)
+    assert result.n_steps[0] == steps
+    assert result.distance_ratio[0] == pytest.approx(0.5, rel=1e-14)
+    assert np.isnan(result.distance_ratio[1])  # no step taken
+
+
+def test_the_measured_contraction_of_rows_that_ran_every_step():
+    result = sweep(HALF, 1.0, [0.25, 0.5, 0.75], 5, gtol=0.0)
+    np.testing.assert_allclose(result.distance_ratio, [0.75, 0.5, 0.25], rtol=1e-14)
+    result = sweep(HALF, 1.0, [0.25, 0.5, 0.75], 100, gtol=0.0, tol=0.0)
+    np.testing.assert_allclose(result.distance_ratio, [0.75, 0.5, 0.25], rtol=1e-12)
