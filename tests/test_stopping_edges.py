@@ -213,3 +213,28 @@ def test_the_measured_contraction_of_rows_that_ran_every_step():
     np.testing.assert_allclose(result.distance_ratio, [0.75, 0.5, 0.25], rtol=1e-14)
     result = sweep(HALF, 1.0, [0.25, 0.5, 0.75], 100, gtol=0.0, tol=0.0)
     np.testing.assert_allclose(result.distance_ratio, [0.75, 0.5, 0.25], rtol=1e-12)
+
+
+# -- both paths agree where the numbers are not powers of two ---------------------------------
+
+
+def test_with_gtol_zero_a_run_still_stops_at_the_round_off_floor_in_both_paths():
+    problem = LinearRegression([1.0, 2.0, 3.0], [1.0, 2.0, 2.0])
+    assert problem.gradient_floor > 0
+    block, loop = runs(problem, [0.0, 0.0], 0.1, 20000, gtol=0.0)
+    assert block.status == loop.status == "converged"
+    assert block.n_steps == loop.n_steps
+    assert block.grad_norms[-1] <= problem.gradient_floor < block.grad_norms[-2]
+
+
+def test_a_diverging_run_stops_at_the_same_step_in_both_paths():
+    # α = 3 on ½θ²: θ is multiplied by −2 per step until J leaves the divergence band.
+    block, loop = runs(HALF, 1.0, 3.0, 1000)
+    assert block.status == loop.status == "diverged"
+    assert block.diverged_at == loop.diverged_at == block.n_steps == loop.n_steps > 1
+    for trace in (block, loop):
+        assert np.all(np.isfinite(trace.costs))
+        assert "became too large" not in trace.message
+        assert trace.message.endswith(
+            f"the trace ends at step {trace.n_steps}, its last finite step."
+        )

@@ -32,7 +32,12 @@ TESTS = {
         "test_steps_to_shrink.py",
         "test_regime_words.py",
     ],
-    "descent": ["test_descent.py", "test_minibatch.py", "test_stopping_edges.py"],
+    "descent": [
+        "test_descent.py",
+        "test_minibatch.py",
+        "test_stopping_edges.py",
+        "test_trace_export.py",
+    ],
     "affine": ["test_descent.py", "test_sweep.py", "test_stopping_edges.py"],
     "sweep": ["test_sweep.py", "test_stopping_edges.py", "test_range_test.py"],
     "optimizers": ["test_optimizers.py"],
