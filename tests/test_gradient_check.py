@@ -11,10 +11,13 @@ from gdlab.derivatives import (
     GradientCheck,
     central_step,
     check_gradient,
+    derivative_errors,
+    descent_slice,
     forward_derivative,
     forward_step,
     numerical_derivative,
     numerical_gradient,
+    tangent,
 )
 
 
@@ -93,3 +96,46 @@ def test_numerical_gradient_steps_each_coordinate_at_its_own_scale():
 
     gradient = numerical_gradient(hinge, corner)
     np.testing.assert_allclose(gradient, EPS ** (1 / 3) * np.array([1e3, 1.0, 4.0]) / 2, rtol=1e-9)
+
+
+def test_integer_points_are_differenced_in_floating_point():
+    gradient = numerical_gradient(squares, [1, 2])
+    np.testing.assert_allclose(gradient, [2.0, 4.0], rtol=1e-9)
+    check = check_gradient(squares, lambda t: 2 * t, [1, 2])
+    assert check.analytic.dtype == np.float64 and check.passed()
+
+
+def test_a_tangent_keeps_its_point_and_slope():
+    line = tangent(2.0, 5.0, -3.0, 0.5)
+    assert (line.theta, line.value, line.slope) == (2.0, 5.0, -3.0)
+    assert line.segment_theta == (1.5, 2.5) and line.segment_cost == (6.5, 3.5)
+
+
+def test_a_slice_along_a_small_gradient_is_its_unit_direction():
+    # ‖∇J‖ = 0.5 < 1 still gives the direction −∇J/‖∇J‖.
+    cut = descent_slice(lambda p: np.sum(p**2, axis=-1), lambda p: np.array([0.3, -0.4]), [0, 0])
+    np.testing.assert_allclose(cut.direction, [-0.6, 0.8], rtol=1e-15)
+    flat = descent_slice(lambda p: 0 * p[..., 0], lambda p: np.zeros(3), np.zeros(3))
+    np.testing.assert_array_equal(flat.direction, [0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(cut.points([0, 1]), [[0.0, 0.0], [-0.6, 0.8]])
+
+
+def test_derivative_errors_use_the_steps_given_scaled_like_x():
+    errors = derivative_errors(np.exp, math.exp(10.0), 10.0, steps=[1e-3, 1e-6])
+    np.testing.assert_allclose(errors.steps, [1e-2, 1e-5], rtol=1e-15)
+    assert errors.exact == math.exp(10.0) and isinstance(errors.exact, float)
+    h = 1e-2  # central: e^x·(sinh h/h − 1)
+    assert errors.central[0] == pytest.approx(math.exp(10.0) * (math.sinh(h) / h - 1), rel=1e-6)
+
+
+def test_derivative_errors_default_steps():
+    errors = derivative_errors(np.exp, math.exp(3.0), 3.0)
+    np.testing.assert_allclose(errors.steps, 3.0 * np.geomspace(1e-14, 1e-1, 66), rtol=1e-15)
+    small = derivative_errors(np.exp, 1.0, 0.0)
+    np.testing.assert_allclose(small.steps, np.geomspace(1e-14, 1e-1, 66), rtol=1e-15)
+
+
+def test_derivative_errors_outside_the_domain_are_nan_without_a_warning():
+    # log at x = 0.05 with h up to 0.1 evaluates log of negative numbers.
+    errors = derivative_errors(np.log, 20.0, 0.05)
+    assert np.isnan(errors.central[-1]) and np.isfinite(errors.central[30])

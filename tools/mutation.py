@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,8 @@ def main() -> int:
         "pytest_add_cli_args = -p no:cacheprovider -q\n"
         "pytest_add_cli_args_test_selection =\n" + "".join(f"    {t}\n" for t in tests)
     )
+    # mutmut keeps earlier results and does not re-test them when only the tests changed.
+    shutil.rmtree(work / "mutants", ignore_errors=True)
     print(f"mutating gdlab/{args.module}.py against {' '.join(tests)}", flush=True)
     mutmut = [args.mutmut]
     run = subprocess.run(
