@@ -1,7 +1,9 @@
 """Shareable links: the page's controls as URL query parameters, and back.
 
 A value that does not parse or is out of range is dropped with a notice saying what was wrong
-and what is used instead, so a mangled link still opens a working page.
+and what is used instead, so a mangled link still opens a working page. A notice quotes the
+link's own text only as a short excerpt: anyone can write a link, and a 100 kB parameter name
+must not come back whole. Notices are plain text; the page escapes them before showing them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ MAX_COMPARE = 8
 OPTIMIZER_NAMES = tuple(OPTIMIZERS)
 PRESET_COST_NAMES = tuple(PRESET_COSTS)
 SCHEDULE_NAMES = ("constant", "step", "exponential", "inverse_time", "cosine", "warmup")
+MAX_ECHO = 40  # characters of a link's own text quoted back in a notice
 
 
 @dataclass(frozen=True)
@@ -146,16 +149,24 @@ def read_link(query: Mapping[str, str]) -> tuple[dict[str, object], tuple[str, .
     for name, text in query.items():
         field = FIELDS.get(name)
         if field is None:
-            notices.append(f"Ignored the unknown link parameter '{name}'.")
+            notices.append(f"Ignored the unknown link parameter '{_echo(name)}'.")
             continue
         try:
-            values[name] = field.parse(str(text).strip())
+            value = field.parse(str(text).strip())
         except ValueError as allowed:
             notices.append(
-                f"The link's {name}={str(text)[:40]!r} is not {allowed}; "
+                f"The link's {name}='{_echo(text)}' is not {allowed}; "
                 f"using the default, {_show(field.default)}."
             )
+            continue
+        values[name] = value
     return values, tuple(notices)
+
+
+def _echo(text: object) -> str:
+    """At most MAX_ECHO characters of a link's text, on one line, with "…" where it was cut."""
+    flat = "".join(c if c.isprintable() else " " for c in str(text)[: MAX_ECHO + 1])
+    return flat if len(flat) <= MAX_ECHO else flat[: MAX_ECHO - 1] + "…"
 
 
 def write_link(values: Mapping[str, object]) -> dict[str, str]:

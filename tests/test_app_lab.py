@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from test_app import assert_clean, chart, charts, decode, open_page, series, verdict
+from test_plain import read_back
 
 import gdlab
 from gdlab.presets import PRESETS
@@ -125,7 +126,7 @@ def test_the_page_writes_its_state_into_the_url():
 def test_bad_link_values_fall_back_with_a_visible_notice():
     at = open_page(lr="banana", steps="-4", dataset="iris", theta0="1e9", zzz="1")
     assert_clean(at)
-    notice = " ".join(w.value for w in at.main.warning)
+    notice = read_back(" ".join(w.value for w in at.main.warning))  # shown as plain text
     for fragment in (
         "lr='banana'",
         "steps='-4'",

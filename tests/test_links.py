@@ -56,3 +56,14 @@ def test_bad_values_fall_back_with_a_notice(query, fragment):
 def test_long_garbage_is_cut_in_the_notice():
     _, notices = read_link({"lr": "x" * 10_000})
     assert len(notices[0]) < 200
+
+
+def test_a_huge_parameter_name_is_cut_in_the_notice():
+    _, notices = read_link({"x" * 100_000: "1"})
+    assert notices == (f"Ignored the unknown link parameter '{'x' * 39}…'.",)
+
+
+def test_the_notice_quotes_the_link_on_one_line():
+    _, notices = read_link({"lr": "0.1\n**bold**\r\n", "a\nb": "1"})
+    assert "lr='0.1 **bold**  ' is not a number" in notices[0]  # line breaks are spaces
+    assert "'a b'" in notices[1]
