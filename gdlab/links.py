@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from gdlab.controls import LR_MAX, LR_MIN, MAX_PAGE_STEPS
 from gdlab.data import DEFAULT_DATASET, list_datasets
@@ -28,9 +29,16 @@ SCHEDULE_NAMES = ("constant", "step", "exponential", "inverse_time", "cosine", "
 MAX_ECHO = 40  # characters of a link's own text quoted back in a notice
 
 
+class Tidied(NamedTuple):
+    """A value a parser accepted after changing it, and what it changed (for the notice)."""
+
+    value: object
+    change: str
+
+
 @dataclass(frozen=True)
 class LinkField:
-    parse: Callable[[str], object]  # raises ValueError with the allowed values
+    parse: Callable[[str], object]  # raises ValueError with the allowed values, or returns Tidied
     default: object
 
 
@@ -73,11 +81,15 @@ def _numbers(low: float, high: float, max_count: int) -> Callable[[str], tuple[f
     return parse
 
 
-def _choices(*options: str) -> Callable[[str], tuple[str, ...]]:
-    def parse(text: str) -> tuple[str, ...]:
+def _choices(*options: str) -> Callable[[str], tuple[str, ...] | Tidied]:
+    def parse(text: str) -> tuple[str, ...] | Tidied:
         names = tuple(p.strip() for p in text.split(",") if p.strip())
         if not names or any(name not in options for name in names):
             raise ValueError(f"a comma-separated list of {', '.join(options)}")
+        once = tuple(dict.fromkeys(names))  # each option at most once, first mention first
+        if once != names:
+            repeated = [name for name in once if names.count(name) > 1]
+            return Tidied(once, f"lists {', '.join(repeated)} more than once; using {_show(once)}")
         return names
 
     return parse
@@ -159,6 +171,9 @@ def read_link(query: Mapping[str, str]) -> tuple[dict[str, object], tuple[str, .
                 f"using the default, {_show(field.default)}."
             )
             continue
+        if isinstance(value, Tidied):
+            notices.append(f"The link's {name}='{_echo(text)}' {value.change}.")
+            value = value.value
         values[name] = value
     return values, tuple(notices)
 

@@ -87,6 +87,17 @@ def test_the_page_never_cuts_a_notice_of_its_own():
     assert longest < MAX_NOTICE_LENGTH
 
 
+@pytest.mark.parametrize("race", ["gd,gd", "adam, adam", "adam,gd,adam"])
+def test_a_repeated_optimizer_in_a_link_races_once(race):
+    at = open_page(section="optimizers", race=race)
+    assert_clean(at)
+    kept = list(dict.fromkeys(name.strip() for name in race.split(",")))
+    assert at.multiselect(key="race_optimizers").value == kept
+    assert "more than once; using" in read_back(link_notice(at))
+    at.multiselect(key="race_optimizers").set_value(["gd", "momentum"]).run()  # still usable
+    assert_clean(at)
+
+
 @pytest.mark.browser
 def test_a_hostile_link_draws_no_link_image_or_maths_in_the_browser(
     server: str, chromium: Browser

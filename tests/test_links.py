@@ -67,3 +67,19 @@ def test_the_notice_quotes_the_link_on_one_line():
     _, notices = read_link({"lr": "0.1\n**bold**\r\n", "a\nb": "1"})
     assert "lr='0.1 **bold**  ' is not a number" in notices[0]  # line breaks are spaces
     assert "'a b'" in notices[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "repeated"),
+    [
+        ("gd,gd", ("gd",), "gd"),
+        ("adam, adam", ("adam",), "adam"),
+        ("adam,gd,adam,momentum,gd", ("adam", "gd", "momentum"), "adam, gd"),
+    ],
+)
+def test_a_repeated_optimizer_races_once_and_the_notice_says_so(text, kept, repeated):
+    values, notices = read_link({"race": text})
+    assert values == {"race": kept}
+    assert notices == (
+        f"The link's race='{text}' lists {repeated} more than once; using {','.join(kept)}.",
+    )
