@@ -13,12 +13,14 @@ from gdlab.expressions import PRESET_COSTS, CustomCost, ExpressionError
 from gdlab.optimizers import OPTIMIZERS
 from page.inspector import CHART_CONFIG
 from page.optimizers import NAMES
+from page.plain import quote
 
 OWN = "your own"
 STARTS = {"two minima": (2.0,), "narrow valley": (2.5, 1.0), "saddle": (1.5, 0.05),
           "Rosenbrock": (-1.2, 1.0), "Himmelblau": (0.0, 0.0), "plateau": (1.2, 1.0)}  # fmt: skip
 RATES = {"two minima": 0.02, "narrow valley": 0.035, "saddle": 0.1, "Rosenbrock": 0.001,
          "Himmelblau": 0.01, "plateau": 0.5}  # fmt: skip
+MAX_ERROR_LENGTH = 400  # longer than any parser message, whose quotes of the formula are short
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -68,12 +70,12 @@ def custom_section() -> None:
     bounds = PRESET_COSTS[name].bounds if name != OWN else None
     try:
         cost = CustomCost.from_text(text, n_params, bounds=bounds)
-    except ExpressionError as error:
-        st.error(f"**That formula cannot be used.** {error}")
+    except ExpressionError as error:  # its message quotes the formula: shown as plain text
+        st.error(f"**That formula cannot be used.** {quote(error, MAX_ERROR_LENGTH)}")
         st.code(error.pointer(), language=None)
         return
     except ValueError as error:
-        st.error(str(error))
+        st.error(quote(error, MAX_ERROR_LENGTH))
         return
     st.latex(rf"J = {cost.expression.to_latex()}")
     for pname, formula in zip(cost.param_names, cost.gradient_formulas, strict=True):

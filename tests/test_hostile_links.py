@@ -14,9 +14,12 @@ import urllib.parse
 import pytest
 from playwright.sync_api import Browser
 from test_app import assert_clean, open_page
+from test_expressions import HOSTILE as HOSTILE_FORMULAS
 from test_plain import read_back
 
+from gdlab.expressions import ExpressionError, parse
 from gdlab.links import FIELDS, OPTIMIZER_NAMES, read_link
+from page.custom import MAX_ERROR_LENGTH
 from page.plain import WORD_JOINER
 from page.state import MAX_NOTICE_LENGTH, MAX_NOTICES
 
@@ -87,6 +90,16 @@ def test_the_page_never_cuts_a_notice_of_its_own():
     assert longest < MAX_NOTICE_LENGTH
 
 
+def test_the_page_never_cuts_a_parser_message():
+    longest = 0
+    for text in [*HOSTILE_FORMULAS, "a" * 450, "f" * 300 + "(theta)", "2" + "x" * 400]:
+        try:
+            parse(text, ("theta0", "theta1"))
+        except ExpressionError as error:
+            longest = max(longest, len(str(error)))
+    assert 100 < longest < MAX_ERROR_LENGTH
+
+
 @pytest.mark.parametrize("race", ["gd,gd", "adam, adam", "adam,gd,adam"])
 def test_a_repeated_optimizer_in_a_link_races_once(race):
     at = open_page(section="optimizers", race=race)
@@ -96,6 +109,28 @@ def test_a_repeated_optimizer_in_a_link_races_once(race):
     assert "more than once; using" in read_back(link_notice(at))
     at.multiselect(key="race_optimizers").set_value(["gd", "momentum"]).run()  # still usable
     assert_clean(at)
+
+
+@pytest.mark.parametrize(
+    ("formula", "shown"),
+    [
+        ("__import__", "Unknown name '__import__'"),
+        ("theta + [x](https://evil.example)", "Character '['"),
+        ("theta + $x$", "Character '$'"),
+        ("__" + "a" * 400 + "__", "Unknown name '__" + "a" * 37 + "…'"),
+    ],
+)
+def test_a_parser_message_quoting_the_formula_is_plain_text(formula, shown):
+    at = open_page(section="custom", formula=formula)
+    assert not at.exception
+    [error] = [e.value for e in at.main.error]
+    intro = "**That formula cannot be used.** "
+    assert error.startswith(intro)
+    body = error[len(intro) :]
+    assert unescaped_marks(body) == [], body
+    assert shown in read_back(body)
+    assert len(body) < 400
+    assert at.code[0].value.startswith(formula)  # the formula itself, in a code block
 
 
 @pytest.mark.browser
