@@ -21,6 +21,7 @@ STARTS = {"two minima": (2.0,), "narrow valley": (2.5, 1.0), "saddle": (1.5, 0.0
 RATES = {"two minima": 0.02, "narrow valley": 0.035, "saddle": 0.1, "Rosenbrock": 0.001,
          "Himmelblau": 0.01, "plateau": 0.5}  # fmt: skip
 MAX_ERROR_LENGTH = 400  # longer than any parser message, whose quotes of the formula are short
+GRID_POINTS = {1: 301, 2: 61}  # per parameter, to look for a θ where a typed J is defined
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -97,6 +98,10 @@ def custom_section() -> None:
     optimizer = columns[n_params + 2].selectbox(
         "optimizer", list(NAMES), format_func=NAMES.get, key="custom_optimizer"
     )
+    undefined = _undefined_start(cost, np.array(theta0))
+    if undefined:
+        st.error(undefined)
+        return
     check = check_gradient(lambda t: float(cost.cost_value(t)), cost.gradient, np.array(theta0))
     if np.all(np.isfinite(check.analytic)):
         st.caption(
@@ -130,6 +135,30 @@ def custom_section() -> None:
         figures.history_figure(trace, k, None, log_scale=False),
         config=CHART_CONFIG,
         key="custom_history",
+    )
+
+
+def _undefined_start(cost: CustomCost, theta0: np.ndarray) -> str | None:
+    """Why descent cannot start from θ₀ (J or its gradient is not a finite number there), or
+    None. A formula undefined over the whole view is a typo away (sqrt(theta-5)), so say so."""
+    value_ok = bool(np.isfinite(cost.cost_value(theta0)))
+    if value_ok and np.all(np.isfinite(cost.gradient(theta0))):
+        return None
+    names = cost.param_names
+    start = (f"{names[0]} = {fmt(float(theta0[0]))}" if cost.n_params == 1
+             else f"({', '.join(names)}) = {_vector(theta0)}")  # fmt: skip
+    what = "The gradient of J" if value_ok else "J"
+    message = f"**{what} is undefined at the start {start}** (not a finite number): "
+    box = cost.theta_bounds()
+    axes = [np.linspace(low, high, GRID_POINTS[cost.n_params]) for low, high in box]
+    if np.any(np.isfinite(cost.cost_value(np.stack(np.meshgrid(*axes), axis=-1)))):
+        return message + "choose a start where J and its slope are numbers, or change the formula."
+    view = ", ".join(
+        f"{name} in [{fmt(low)}, {fmt(high)}]" for name, (low, high) in zip(names, box, strict=True)
+    )
+    return message + (
+        f"in fact J is undefined over the whole view ({view}). Check the formula: sqrt needs "
+        "an argument ≥ 0, log one > 0, and a division a denominator other than 0."
     )
 
 
