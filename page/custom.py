@@ -68,7 +68,8 @@ def custom_section() -> None:
     left, right = st.columns([4, 1])
     text = left.text_input("J(θ) =", key="custom_text", max_chars=500)
     n_params = right.radio("parameters", (1, 2), key="custom_params", horizontal=True)
-    bounds = PRESET_COSTS[name].bounds if name != OWN else None
+    preset = PRESET_COSTS.get(name)
+    bounds = preset.bounds if preset is not None and preset.n_params == n_params else None
     try:
         cost = CustomCost.from_text(text, n_params, bounds=bounds)
     except ExpressionError as error:  # its message quotes the formula: shown as plain text

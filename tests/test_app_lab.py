@@ -370,3 +370,12 @@ def test_a_cost_defined_only_at_the_start_still_draws(formula, params, start):
     assert not at.exception, at.exception
     assert any("diverged at step 1" in e.value for e in at.main.error)
     assert chart(at, "Cost history") and len(charts(at)) == 2
+
+
+def test_a_two_parameter_formula_typed_over_a_one_parameter_preset_runs():
+    at = open_page(section="custom")  # the "two minima" preset, one parameter, is chosen
+    at.radio(key="custom_params").set_value(2).run()
+    at.text_input(key="custom_text").set_value("theta0**2 + theta1**2").run()
+    assert_clean(at)
+    assert not at.main.error, [e.value for e in at.main.error]
+    assert chart(at, "The race up to step 0")
