@@ -53,6 +53,7 @@ MAX_NODES = 200
 MAX_CONSTANT = 1e100
 MAX_EXPONENT = 100.0
 TIME_CAP_SECONDS = 0.5
+MAX_QUOTE = 40  # characters of the formula a message quotes (a name may be 500 long)
 
 # Written out before the ASCII check, so the names the page prints can be typed back.
 _SPELLED_OUT = {"θ": "theta", "₀": "0", "₁": "1"}
@@ -811,12 +812,18 @@ def _check_numbers(norm: str, fail: Callable[..., ExpressionError]) -> None:
                 word = _TOKEN.match(norm, end)
                 glued = norm[match.start() : word.end() if word else end + 1]
                 raise fail(
-                    f"Malformed number {glued!r}",
+                    f"Malformed number {_quoted(glued)}",
                     match.start(),
                     match.start() + len(glued),
                     "put '*' between a number and a name (2*theta, not 2theta); numbers must "
                     "be plain decimals (no hex, no 1j)",
                 )
+
+
+def _quoted(part: str) -> str:
+    """A part of the formula in quotes, cut to MAX_QUOTE characters (the formula is shown whole
+    beside the message, with the part underlined)."""
+    return f"'{part}'" if len(part) <= MAX_QUOTE else f"'{part[: MAX_QUOTE - 1]}…'"
 
 
 def _describe(node: ast.AST) -> str:
@@ -927,7 +934,7 @@ class _Converter:
         hint = _allowed_hint(self.variables)
         if close and len(name) >= 3 and not name.startswith("_"):
             hint = f"did you mean '{close[0]}'? {hint[0].upper()}{hint[1:]}"
-        raise self.error(node, f"Unknown name '{name}'", hint)
+        raise self.error(node, f"Unknown name {_quoted(name)}", hint)
 
     def _power(self, node: ast.BinOp) -> Node:
         base = self.convert(node.left)
@@ -961,7 +968,9 @@ class _Converter:
             known = name in self.variables or name in CONSTANTS
             raise self.error(
                 func,
-                f"'{func.id}' is {what}, not a function" if known else f"Unknown function '{name}'",
+                f"'{func.id}' is {what}, not a function"
+                if known
+                else f"Unknown function {_quoted(name)}",
                 f"only the functions {', '.join(FUNCTIONS)} can be called"
                 + ("; write a product with '*'" if known else ""),
             )

@@ -232,7 +232,10 @@ def cost_curve_figure(problem: LinearRegression, trace: Trace, k: int, view: Vie
     ]
     # A regression knows its minimum; a typed cost may have several, so none is starred.
     theta_star = getattr(problem, "theta_star", None)
-    lowest = float(getattr(problem, "min_cost", curve.min()))
+    # A typed cost may be finite nowhere on the grid but at θ₀: then the path sets the scale.
+    scale = curve if curve.size else trace.costs[np.isfinite(trace.costs)]
+    scale = scale if scale.size else np.zeros(1)
+    lowest = float(getattr(problem, "min_cost", scale.min()))
     if theta_star is not None:
         traces.append(
             _scatter(
@@ -283,7 +286,7 @@ def cost_curve_figure(problem: LinearRegression, trace: Trace, k: int, view: Vie
                 yanchor="top",
             )
         )
-    top = float(max(curve.max(), lowest))
+    top = float(max(scale.max(), lowest))
     bottom = lowest - 0.06 * (top - lowest)
     return _figure(
         traces,

@@ -568,7 +568,8 @@ def _cost_surface(problem, view: View, points: int = 60):
     t0, t1 = np.linspace(*view.box[0], points), np.linspace(*view.box[1], points)
     with np.errstate(all="ignore"):
         values = problem.cost_value(np.stack(np.meshgrid(t0, t1), axis=-1))
-    values = np.where(np.isfinite(values), values, np.nanmax(values[np.isfinite(values)]))
+    finite = np.isfinite(values)  # a typed cost may be undefined in places, or everywhere
+    values = np.where(finite, values, values[finite].max() if finite.any() else 0.0)
     excess = values - values.min()
     return t0, t1, np.log10(excess + max(float(excess.max()) * 1e-8, 1e-300))
 

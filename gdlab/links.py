@@ -1,7 +1,9 @@
 """Shareable links: the page's controls as URL query parameters, and back.
 
 A value that does not parse or is out of range is dropped with a notice saying what was wrong
-and what is used instead, so a mangled link still opens a working page.
+and what is used instead, so a mangled link still opens a working page. A notice quotes the
+link's own text only as a short excerpt: anyone can write a link, and a 100 kB parameter name
+must not come back whole. Notices are plain text; the page escapes them before showing them.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from gdlab.controls import LR_MAX, LR_MIN, MAX_PAGE_STEPS
 from gdlab.data import DEFAULT_DATASET, list_datasets
@@ -23,11 +26,19 @@ MAX_COMPARE = 8
 OPTIMIZER_NAMES = tuple(OPTIMIZERS)
 PRESET_COST_NAMES = tuple(PRESET_COSTS)
 SCHEDULE_NAMES = ("constant", "step", "exponential", "inverse_time", "cosine", "warmup")
+MAX_ECHO = 40  # characters of a link's own text quoted back in a notice
+
+
+class Tidied(NamedTuple):
+    """A value a parser accepted after changing it, and what it changed (for the notice)."""
+
+    value: object
+    change: str
 
 
 @dataclass(frozen=True)
 class LinkField:
-    parse: Callable[[str], object]  # raises ValueError with the allowed values
+    parse: Callable[[str], object]  # raises ValueError with the allowed values, or returns Tidied
     default: object
 
 
@@ -70,11 +81,15 @@ def _numbers(low: float, high: float, max_count: int) -> Callable[[str], tuple[f
     return parse
 
 
-def _choices(*options: str) -> Callable[[str], tuple[str, ...]]:
-    def parse(text: str) -> tuple[str, ...]:
+def _choices(*options: str) -> Callable[[str], tuple[str, ...] | Tidied]:
+    def parse(text: str) -> tuple[str, ...] | Tidied:
         names = tuple(p.strip() for p in text.split(",") if p.strip())
         if not names or any(name not in options for name in names):
             raise ValueError(f"a comma-separated list of {', '.join(options)}")
+        once = tuple(dict.fromkeys(names))  # each option at most once, first mention first
+        if once != names:
+            repeated = [name for name in once if names.count(name) > 1]
+            return Tidied(once, f"lists {', '.join(repeated)} more than once; using {_show(once)}")
         return names
 
     return parse
@@ -146,16 +161,27 @@ def read_link(query: Mapping[str, str]) -> tuple[dict[str, object], tuple[str, .
     for name, text in query.items():
         field = FIELDS.get(name)
         if field is None:
-            notices.append(f"Ignored the unknown link parameter '{name}'.")
+            notices.append(f"Ignored the unknown link parameter '{_echo(name)}'.")
             continue
         try:
-            values[name] = field.parse(str(text).strip())
+            value = field.parse(str(text).strip())
         except ValueError as allowed:
             notices.append(
-                f"The link's {name}={str(text)[:40]!r} is not {allowed}; "
+                f"The link's {name}='{_echo(text)}' is not {allowed}; "
                 f"using the default, {_show(field.default)}."
             )
+            continue
+        if isinstance(value, Tidied):
+            notices.append(f"The link's {name}='{_echo(text)}' {value.change}.")
+            value = value.value
+        values[name] = value
     return values, tuple(notices)
+
+
+def _echo(text: object) -> str:
+    """At most MAX_ECHO characters of a link's text, on one line, with "…" where it was cut."""
+    flat = "".join(c if c.isprintable() else " " for c in str(text)[: MAX_ECHO + 1])
+    return flat if len(flat) <= MAX_ECHO else flat[: MAX_ECHO - 1] + "…"
 
 
 def write_link(values: Mapping[str, object]) -> dict[str, str]:

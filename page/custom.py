@@ -13,12 +13,15 @@ from gdlab.expressions import PRESET_COSTS, CustomCost, ExpressionError
 from gdlab.optimizers import OPTIMIZERS
 from page.inspector import CHART_CONFIG
 from page.optimizers import NAMES
+from page.plain import quote
 
 OWN = "your own"
 STARTS = {"two minima": (2.0,), "narrow valley": (2.5, 1.0), "saddle": (1.5, 0.05),
           "Rosenbrock": (-1.2, 1.0), "Himmelblau": (0.0, 0.0), "plateau": (1.2, 1.0)}  # fmt: skip
 RATES = {"two minima": 0.02, "narrow valley": 0.035, "saddle": 0.1, "Rosenbrock": 0.001,
          "Himmelblau": 0.01, "plateau": 0.5}  # fmt: skip
+MAX_ERROR_LENGTH = 400  # longer than any parser message, whose quotes of the formula are short
+GRID_POINTS = {1: 301, 2: 61}  # per parameter, to look for a θ where a typed J is defined
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -65,15 +68,16 @@ def custom_section() -> None:
     left, right = st.columns([4, 1])
     text = left.text_input("J(θ) =", key="custom_text", max_chars=500)
     n_params = right.radio("parameters", (1, 2), key="custom_params", horizontal=True)
-    bounds = PRESET_COSTS[name].bounds if name != OWN else None
+    preset = PRESET_COSTS.get(name)
+    bounds = preset.bounds if preset is not None and preset.n_params == n_params else None
     try:
         cost = CustomCost.from_text(text, n_params, bounds=bounds)
-    except ExpressionError as error:
-        st.error(f"**That formula cannot be used.** {error}")
+    except ExpressionError as error:  # its message quotes the formula: shown as plain text
+        st.error(f"**That formula cannot be used.** {quote(error, MAX_ERROR_LENGTH)}")
         st.code(error.pointer(), language=None)
         return
     except ValueError as error:
-        st.error(str(error))
+        st.error(quote(error, MAX_ERROR_LENGTH))
         return
     st.latex(rf"J = {cost.expression.to_latex()}")
     for pname, formula in zip(cost.param_names, cost.gradient_formulas, strict=True):
@@ -95,6 +99,10 @@ def custom_section() -> None:
     optimizer = columns[n_params + 2].selectbox(
         "optimizer", list(NAMES), format_func=NAMES.get, key="custom_optimizer"
     )
+    undefined = _undefined_start(cost, np.array(theta0))
+    if undefined:
+        st.error(undefined)
+        return
     check = check_gradient(lambda t: float(cost.cost_value(t)), cost.gradient, np.array(theta0))
     if np.all(np.isfinite(check.analytic)):
         st.caption(
@@ -128,6 +136,30 @@ def custom_section() -> None:
         figures.history_figure(trace, k, None, log_scale=False),
         config=CHART_CONFIG,
         key="custom_history",
+    )
+
+
+def _undefined_start(cost: CustomCost, theta0: np.ndarray) -> str | None:
+    """Why descent cannot start from θ₀ (J or its gradient is not a finite number there), or
+    None. A formula undefined over the whole view is a typo away (sqrt(theta-5)), so say so."""
+    value_ok = bool(np.isfinite(cost.cost_value(theta0)))
+    if value_ok and np.all(np.isfinite(cost.gradient(theta0))):
+        return None
+    names = cost.param_names
+    start = (f"{names[0]} = {fmt(float(theta0[0]))}" if cost.n_params == 1
+             else f"({', '.join(names)}) = {_vector(theta0)}")  # fmt: skip
+    what = "The gradient of J" if value_ok else "J"
+    message = f"**{what} is undefined at the start {start}** (not a finite number): "
+    box = cost.theta_bounds()
+    axes = [np.linspace(low, high, GRID_POINTS[cost.n_params]) for low, high in box]
+    if np.any(np.isfinite(cost.cost_value(np.stack(np.meshgrid(*axes), axis=-1)))):
+        return message + "choose a start where J and its slope are numbers, or change the formula."
+    view = ", ".join(
+        f"{name} in [{fmt(low)}, {fmt(high)}]" for name, (low, high) in zip(names, box, strict=True)
+    )
+    return message + (
+        f"in fact J is undefined over the whole view ({view}). Check the formula: sqrt needs "
+        "an argument ≥ 0, log one > 0, and a division a denominator other than 0."
     )
 
 

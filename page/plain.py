@@ -5,15 +5,22 @@ Streamlit renders markdown and `$…$` LaTeX in `st.warning`, `st.info`, `st.err
 links, fetched images, emphasis or drawn boxes on a public page. `quote` bounds the text (a
 100 kB link parameter is shown as a short excerpt) and backslash-escapes every ASCII
 punctuation character, which CommonMark then shows literally; `$` is escaped the same way so
-no maths is typeset.
+no maths is typeset. Escapes do not stop GitHub-style autolinks, which Streamlit finds in the
+text after parsing (`https://…`, `www.…`, `name@host.org`): an invisible word joiner (U+2060)
+is put inside each such pattern instead.
 """
 
 from __future__ import annotations
 
+import re
 import string
 
 MAX_ECHO = 60
 _ESCAPED = {ord(c): "\\" + c for c in string.punctuation}
+WORD_JOINER = "\u2060"
+# Where remark-gfm's autolink patterns, /(https?:\/\/|www(?=\.))…/i and /…@[-\w]+(\.…)+/,
+# would match: right after "http:" or "https:", between "www" and ".", right after "@".
+_AUTOLINK_BREAKS = re.compile(r"(?i)(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=www)(?=\.)|(?<=@)")
 
 
 def excerpt(text: object, limit: int = MAX_ECHO) -> str:
@@ -25,5 +32,7 @@ def excerpt(text: object, limit: int = MAX_ECHO) -> str:
 
 def quote(text: object, limit: int = MAX_ECHO) -> str:
     """A visitor's text as literal markdown: bounded by `excerpt`, every punctuation mark
-    escaped, so it reads exactly as typed and nothing in it is rendered."""
-    return excerpt(text, limit).translate(_ESCAPED)
+    escaped and no address auto-linked, so it reads exactly as typed and nothing in it is
+    rendered."""
+    unlinked = _AUTOLINK_BREAKS.sub(WORD_JOINER, excerpt(text, limit))
+    return unlinked.translate(_ESCAPED)

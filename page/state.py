@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gdlab.links import FIELDS, OPTIMIZER_NAMES, read_link, write_link
+from page.plain import quote
 
 SOURCE_LABELS = {"builtin": "Built-in dataset", "synthetic": "Synthetic line",
                  "upload": "Upload a CSV"}  # fmt: skip
@@ -32,6 +33,8 @@ KEYS = {
 }  # fmt: skip
 THETA0_FROM_LINK = "_theta0_from_link"
 NOTICES = "_link_notices"
+MAX_NOTICES = 8  # a link with thousands of bad parameters gets a count, not thousands of lines
+MAX_NOTICE_LENGTH = 300  # longer than any notice, whose quotes of the link are already short
 
 
 def defaults(**values) -> None:
@@ -73,9 +76,16 @@ def add_notice(text: str) -> None:
 
 
 def show_notices() -> None:
+    """The link's problems, as plain text: a notice quotes the link, which anyone can write."""
     notices = st.session_state.get(NOTICES, [])
-    if notices:
-        st.warning("**This link had values the page could not use.** " + " ".join(notices))
+    if not notices:
+        return
+    shown = [quote(notice, MAX_NOTICE_LENGTH) for notice in notices[:MAX_NOTICES]]
+    if len(notices) > MAX_NOTICES:
+        shown.append(
+            quote(f"{len(notices) - MAX_NOTICES:,} more link parameters could not be used either.")
+        )
+    st.warning("**This link had values the page could not use.** " + " ".join(shown))
 
 
 def write_url(theta0: tuple[float, ...], compare: tuple[float, ...], section: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from test_app import assert_clean, chart, charts, decode, open_page, series, verdict
+from test_plain import read_back
 
 import gdlab
 from gdlab.presets import PRESETS
@@ -125,7 +126,7 @@ def test_the_page_writes_its_state_into_the_url():
 def test_bad_link_values_fall_back_with_a_visible_notice():
     at = open_page(lr="banana", steps="-4", dataset="iris", theta0="1e9", zzz="1")
     assert_clean(at)
-    notice = " ".join(w.value for w in at.main.warning)
+    notice = read_back(" ".join(w.value for w in at.main.warning))  # shown as plain text
     for fragment in (
         "lr='banana'",
         "steps='-4'",
@@ -306,3 +307,75 @@ def test_a_sweep_link_round_trips():
     assert chart(at, "Sweep: 40 rates")
     query = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     assert query["sweep_count"] == "40" and query["sweep_high"] == "1.2"
+
+
+@pytest.mark.parametrize(
+    ("formula", "params", "good"),
+    [
+        ("sqrt(theta-5)", 1, "theta**2"),
+        ("log(theta-4)", 1, "theta**2"),
+        ("log(-theta**2-1)", 1, "theta**2"),
+        ("1/(theta-theta)", 1, "theta**2"),
+        ("sqrt(-1-theta0**2-theta1**2)", 2, "theta0**2 + theta1**2"),
+    ],
+)
+def test_a_cost_undefined_over_the_whole_view_says_so_and_the_page_recovers(formula, params, good):
+    at = open_page(section="custom")
+    at.selectbox(key="custom_preset").set_value("your own").run()
+    at.radio(key="custom_params").set_value(params).run()
+    at.text_input(key="custom_text").set_value(formula).run()
+    assert_clean(at)
+    [error] = [e.value for e in at.main.error]
+    assert "is undefined at the start" in error and "over the whole view" in error, error
+    assert not any("converged" in b.value for b in [*at.main.success, *at.main.info])
+    assert not charts(at).get("Cost history")  # nothing was run
+    assert at.segmented_control(key="section").value == "custom"  # the rest of the page is there
+    at.text_input(key="custom_text").set_value(good).run()
+    assert_clean(at)
+    assert not at.main.error
+    boxes = [b.value for b in [*at.main.success, *at.main.info]]
+    assert any(b.startswith("**Gradient descent with α = 0.02") for b in boxes), boxes
+    assert chart(at, "Cost history")
+
+
+@pytest.mark.parametrize(
+    ("formula", "start", "what"),
+    [
+        ("log(theta) + 1/theta", -1.0, "J"),
+        ("theta**2 + sqrt(abs(theta))", 0.0, "The gradient of J"),
+    ],
+)
+def test_a_start_outside_the_domain_asks_for_another_start(formula, start, what):
+    at = open_page(section="custom", formula=formula, formula_theta0=str(start))
+    assert_clean(at)
+    [error] = [e.value for e in at.main.error]
+    assert f"**{what} is undefined at the start θ = {start:g}**" in error
+    assert "choose a start where J and its slope are numbers" in error
+    at.number_input(key="custom_theta0_0").set_value(1.0).run()
+    assert_clean(at)
+    assert not at.main.error and chart(at, "Cost history")
+
+
+@pytest.mark.parametrize(
+    ("formula", "params", "start"),
+    [
+        ("theta + 0*sqrt(-(theta-2)**2)", 1, "2"),
+        ("theta0 + 0*sqrt(-(theta0-2)**2 - (theta1-1)**2)", 2, "2,1"),
+    ],
+)
+def test_a_cost_defined_only_at_the_start_still_draws(formula, params, start):
+    at = open_page(
+        section="custom", formula=formula, formula_params=str(params), formula_theta0=start
+    )
+    assert not at.exception, at.exception
+    assert any("diverged at step 1" in e.value for e in at.main.error)
+    assert chart(at, "Cost history") and len(charts(at)) == 2
+
+
+def test_a_two_parameter_formula_typed_over_a_one_parameter_preset_runs():
+    at = open_page(section="custom")  # the "two minima" preset, one parameter, is chosen
+    at.radio(key="custom_params").set_value(2).run()
+    at.text_input(key="custom_text").set_value("theta0**2 + theta1**2").run()
+    assert_clean(at)
+    assert not at.main.error, [e.value for e in at.main.error]
+    assert chart(at, "The race up to step 0")

@@ -1,6 +1,7 @@
 import ast
 import math
 import pickle
+import re
 import time
 import warnings
 from datetime import timedelta
@@ -750,3 +751,44 @@ def test_derivatives_of_the_largest_formulas_are_exact(text, n_params):
             _assert_slope(
                 hessian[k, j], lambda t, u=unit, k=k: cost.gradient(theta + t * u)[k], 0.0, _must
             )
+
+
+# -- what the page shows of a formula --------------------------------------------------------
+
+# The LaTeX printer writes only these commands: st.latex of a parsed formula cannot draw a
+# \rule, fetch an \href or \includegraphics, or define a macro, whatever was typed.
+LATEX_COMMANDS = {
+    r"\theta", r"\pi", r"\mathrm", r"\sin", r"\cos", r"\tan", r"\exp", r"\ln", r"\tanh",
+    r"\sinh", r"\cosh", r"\arctan", r"\sigma", r"\operatorname", r"\sqrt", r"\left", r"\right",
+    r"\frac", r"\cdot", r"\times",
+}  # fmt: skip
+NUMBERS = st.floats(-1e100, 1e100, allow_nan=False).map(lambda v: f"({v!r})")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.recursive(st.one_of(LEAVES, NUMBERS), _grow, max_leaves=10))
+def test_the_latex_of_a_formula_uses_only_the_printers_own_commands(text):
+    assume(_within_limits(text))
+    expr = parse(text, ONE)
+    for e in (expr, expr.derivative("theta")):
+        latex = e.to_latex()
+        assert set(re.findall(r"\\[A-Za-z]+", latex)) <= LATEX_COMMANDS, latex
+        assert re.fullmatch(r"[A-Za-z0-9\\{}^_ +\-.|()]*", latex), latex
+        assert "$" not in latex and "\\\\" not in latex
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("a" * 450, "Unknown name '" + "a" * 39 + "…'"),
+        ("f" * 300 + "(theta)", "Unknown function '" + "f" * 39 + "…'"),
+        ("2" + "x" * 400, "Malformed number '2" + "x" * 38 + "…'"),
+        ("os", "Unknown name 'os'"),
+    ],
+)
+def test_a_message_quotes_at_most_a_short_part_of_the_formula(text, quoted):
+    with pytest.raises(ExpressionError) as caught:
+        parse(text, ONE)
+    assert str(caught.value).startswith(quoted + " at position 0")
+    assert len(caught.value.message) <= len("Unknown function ''") + expressions.MAX_QUOTE
+    assert caught.value.text == text  # the pointer still shows the whole formula

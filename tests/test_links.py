@@ -56,3 +56,30 @@ def test_bad_values_fall_back_with_a_notice(query, fragment):
 def test_long_garbage_is_cut_in_the_notice():
     _, notices = read_link({"lr": "x" * 10_000})
     assert len(notices[0]) < 200
+
+
+def test_a_huge_parameter_name_is_cut_in_the_notice():
+    _, notices = read_link({"x" * 100_000: "1"})
+    assert notices == (f"Ignored the unknown link parameter '{'x' * 39}…'.",)
+
+
+def test_the_notice_quotes_the_link_on_one_line():
+    _, notices = read_link({"lr": "0.1\n**bold**\r\n", "a\nb": "1"})
+    assert "lr='0.1 **bold**  ' is not a number" in notices[0]  # line breaks are spaces
+    assert "'a b'" in notices[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "repeated"),
+    [
+        ("gd,gd", ("gd",), "gd"),
+        ("adam, adam", ("adam",), "adam"),
+        ("adam,gd,adam,momentum,gd", ("adam", "gd", "momentum"), "adam, gd"),
+    ],
+)
+def test_a_repeated_optimizer_races_once_and_the_notice_says_so(text, kept, repeated):
+    values, notices = read_link({"race": text})
+    assert values == {"race": kept}
+    assert notices == (
+        f"The link's race='{text}' lists {repeated} more than once; using {','.join(kept)}.",
+    )
