@@ -146,6 +146,18 @@ def ensure_chromium() -> None:
     )
 
 
+def ensure_axe() -> None:
+    """The accessibility audit injects axe-core from npm (tests/a11y, pinned by its lock)."""
+    a11y = ROOT / "tests" / "a11y"
+    if (a11y / "node_modules" / "axe-core" / "axe.min.js").exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("The accessibility audit needs npm (Node.js) to install axe-core in tests/a11y.")
+    say("installing axe-core for the accessibility audit (npm ci in tests/a11y)")
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], check=True, cwd=a11y)
+
+
 def main(argv: list[str]) -> None:
     if sys.version_info < MINIMUM_PYTHON:
         sys.exit(
@@ -161,6 +173,7 @@ def main(argv: list[str]) -> None:
     elif command == "test":
         python = locked_environment(APP_LOCK, TEST_LOCK)
         ensure_chromium()
+        ensure_axe()
         os.chdir(ROOT)
         os.execv(python, [str(python), "-m", "pytest", *rest])
     elif command == "floor":

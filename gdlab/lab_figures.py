@@ -128,7 +128,8 @@ def paths_figure(
     columns = min(count, 3)
     rows = -(-count // columns)
     gap = 0.06
-    width, height = (1 - gap * (columns - 1)) / columns, (1 - 0.12 * (rows - 1)) / rows
+    row_gap = 0.22  # room for a row's tick labels and the next row's run label
+    width, height = (1 - gap * (columns - 1)) / columns, (1 - row_gap * (rows - 1)) / rows
     layout_axes, series, annotations = {}, [], []
     if problem.n_params == 1:
         grid = np.linspace(*view.box[0], 200)
@@ -141,7 +142,7 @@ def paths_figure(
         row, col = divmod(i, columns)
         suffix = "" if i == 0 else str(i + 1)
         x0 = col * (width + gap)
-        y1 = 1 - row * (height + 0.12)
+        y1 = 1 - row * (height + row_gap)
         layout_axes[f"xaxis{suffix}"] = {
             "domain": [max(x0, 0.0), min(x0 + width, 1.0)],  # clip round-off
             "anchor": f"y{suffix}",
@@ -218,7 +219,7 @@ def paths_figure(
         )
     figure = _figure(series, "", "", "", annotations=tuple(annotations))
     figure.update_layout(layout_axes, height=max(320, 300 * rows), margin={"t": 50})
-    figure.layout.title = {"text": f"Paths up to step {k}", "x": 0, "y": 0.995}
+    figure.layout.title = {"text": f"Paths up to step {k}", "x": 0, "y": 0.985, "yanchor": "top"}
     return figure
 
 
@@ -714,7 +715,7 @@ def momentum_region_figure(theory: LearningRateTheory, lr: float, mu: float) -> 
         "learning rate α (log scale)",
         "momentum μ",
         xaxis={"type": "log"},
-    )
+    ).update_layout(legend={"y": -0.32}, margin={"b": 110})
 
 
 def derivative_error_figure(errors: DerivativeErrors, x_name: str = "θ") -> go.Figure:

@@ -349,7 +349,8 @@ def test_a_start_outside_the_domain_asks_for_another_start(formula, start, what)
     at = open_page(section="custom", formula=formula, formula_theta0=str(start))
     assert_clean(at)
     [error] = [e.value for e in at.main.error]
-    assert f"**{what} is undefined at the start θ = {start:g}**" in error
+    shown = f"{start:g}".replace("-", "−")  # the page writes a true minus sign
+    assert f"**{what} is undefined at the start θ = {shown}**" in error
     assert "choose a start where J and its slope are numbers" in error
     at.number_input(key="custom_theta0_0").set_value(1.0).run()
     assert_clean(at)

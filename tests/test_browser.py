@@ -301,7 +301,9 @@ def test_the_main_controls_work_from_the_keyboard_alone(page: Page) -> None:
     assert inspector_titles(page)[0] == "Cost J(θ) and its tangent at step 1"
 
     # The sections are one radio group: Tab reaches the chosen one, arrows move, Enter picks.
-    section = tab_to(page, lambda f: f["role"] == "radio" and f["checked"] == "true")
+    # (The play speed is a radio group too, after "next"; the sections' is the one named so.)
+    section = tab_to(page, lambda f: f["role"] == "radio" and f["checked"] == "true"
+                     and f["text"] == "Step by step")  # fmt: skip
     assert section["text"] == "Step by step" and section["ring"]
     for _ in range(2):
         page.keyboard.press("ArrowRight")
