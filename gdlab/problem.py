@@ -329,6 +329,12 @@ class LinearRegression:
         return 2.0 * self.cost_factor * self.gram
 
     @property
+    def cost_span(self) -> tuple[float, float]:
+        """Two values J spans where runs start (gdlab.descent.cost_spread): J ≥ 0, and
+        J(0) = k·yᵀy/n, since every view of a fit (theta_bounds) contains θ = 0."""
+        return 0.0, self.cost_factor * self.yty
+
+    @property
     def gradient_floor(self) -> float:
         """Round-off level of ‖∇J‖: Gθ − b cannot be resolved below ~ε·(‖Gθ*‖ + ‖b‖)."""
         scale = np.linalg.norm(self.gram @ self.theta_star) + np.linalg.norm(self.xty)
