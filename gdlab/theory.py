@@ -25,6 +25,10 @@ _EPS = float(np.finfo(np.float64).eps)
 # it cannot be told from zero, and the direction counts as flat (a constant feature, say).
 # Anything above is real curvature float64 resolves (κ up to ~1e14 for d = 3).
 _FLAT_ULPS = 4.0
+# α·λ_max lands within this relative distance of 2 (or 1) when α is 2/λ_max (or 1/λ_max) as
+# computed: the rounding of a quotient and a product. Every other rate is farther off, α* too
+# (its distance is 1/(κ + 1), and a curved κ is below 1/(4dε)).
+_ROUNDING = 2.0 * _EPS
 
 
 @dataclass(frozen=True)
@@ -105,14 +109,22 @@ class LearningRateTheory:
         steps = np.where(rho == 0.0, 1.0, steps)  # every curved direction lands in one step
         return np.where((rho >= 1.0) | ~(slowest < 0.0), math.inf, steps)
 
+    def _at_boundary(self, lrs: np.ndarray) -> np.ndarray:
+        """α·λ_max = 2 up to rounding: the steepest direction neither grows nor shrinks."""
+        return np.abs(lrs * self.lambda_max / 2.0 - 1.0) <= _ROUNDING
+
+    def _overshoots(self, lrs: np.ndarray) -> np.ndarray:
+        """α·λ_max > 1 beyond rounding (α* = 1/λ_max when κ = 1: that is not an overshoot)."""
+        return lrs * self.lambda_max > 1.0 + _ROUNDING
+
     def kinds(self, lrs: np.ndarray, steps: int | None = None) -> np.ndarray:
         """`regime(α, steps).kind` for many rates at once (same rules, vectorised)."""
         lrs = np.asarray(lrs, dtype=np.float64)
-        kinds = np.where(lrs > self.one_step_lr * (1 + 1e-9), "oscillating", "smooth")
+        kinds = np.where(self._overshoots(lrs), "oscillating", "smooth")
         if steps is not None:
             kinds = np.where(self._steps_to_shrink(lrs, 100.0) > steps, "slow", kinds)
         kinds = np.where(lrs > self.critical_lr, "diverging", kinds)
-        return np.where(np.isclose(lrs, self.critical_lr, rtol=1e-9, atol=0), "boundary", kinds)
+        return np.where(self._at_boundary(lrs), "boundary", kinds)
 
     def regime(self, lr: float, steps: int | None = None) -> Regime:
         """Name the behaviour of α and say why, in a student's words.
@@ -122,7 +134,7 @@ class LearningRateTheory:
         """
         crit, one = self.critical_lr, self.one_step_lr
         rho = self.contraction(lr)
-        if math.isclose(lr, crit, rel_tol=1e-9):
+        if self._at_boundary(np.float64(lr)):
             return Regime(
                 "boundary",
                 "on the edge",
@@ -144,7 +156,7 @@ class LearningRateTheory:
                 f"The error shrinks only ×{rho:.6g} per step: about {needed:,.0f} steps to cut "
                 f"it 100-fold, more than the {steps:,} allowed.",
             )
-        if lr > one * (1 + 1e-9):  # α* = 1/λ_max when κ = 1: that is not an overshoot
+        if self._overshoots(np.float64(lr)):
             return Regime(
                 "oscillating",
                 "oscillates but converges",

@@ -169,3 +169,18 @@ def test_an_eigenvalue_at_round_off_level_is_flat():
     theory = LearningRateTheory.from_hessian(np.diag([1e-16, 1.0, 2.0]))
     assert theory.condition_number == math.inf
     assert list(theory.curved) == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("kappa", [1e9, 1e10, 1e12, 1e14])
+def test_the_best_rate_is_never_on_the_edge_however_ill_conditioned(kappa):
+    """α* = α_crit·κ/(κ + 1) converges for every κ: it overshoots along the steepest direction
+    (|1 − α*λ_max| = (κ − 1)/(κ + 1) < 1). A relative tolerance of 1e-9 called it 'boundary'."""
+    theory = LearningRateTheory.from_hessian(np.diag([1.0, kappa]))
+    best, crit = theory.optimal_lr, theory.critical_lr
+    assert theory.regime(best).kind == "oscillating"
+    assert theory.regime(crit).kind == "boundary"
+    assert theory.regime(crit * (1 + 1e-12)).kind == "diverging"
+    assert theory.regime(crit * (1 - 1e-12)).kind == "oscillating"
+    rates = [best, crit, crit * (1 + 1e-12), crit * (1 - 1e-12), theory.one_step_lr]
+    assert list(theory.kinds(rates)) == [theory.regime(a).kind for a in rates]
+    assert theory.contraction(best) < 1 < theory.contraction(crit * (1 + 1e-12))
