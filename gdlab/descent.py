@@ -19,15 +19,23 @@ MAX_STEPS = 100_000
 # Converged: ‖∇J(θₖ)‖ ≤ GTOL·‖∇J(θ₀)‖ — relative, so it means the same in mm and in km —
 # or below the gradient's round-off level, which no step can improve on.
 GTOL = 1e-8
-# Diverged: a non-finite value, or J(θₖ) outside J(θ₀) ± this multiple of max(|J(θ₀)|, |J*|):
-# no converging run ever climbs that far, and a diverging one gets there long before overflow.
+# Diverged: a non-finite value, or J(θₖ) outside J(θ₀) ± this multiple of the cost's spread
+# (`cost_spread`): no converging run ever moves that far, and a diverging one gets there long
+# before overflow.
 DIVERGENCE_FACTOR = 1e8
+# A view is sampled at about this many points when a problem does not give its cost's span.
+_VIEW_POINTS = 1024
 MIN_LR, MAX_LR = 0.0, 1e12
 
 LearningRate = float | Callable[[int], float]
 
 
 class Problem(Protocol):
+    """What descend needs. Optional attributes refine the stopping rules: `min_cost` (J*),
+    `gradient_floor` (the round-off level of ‖∇J‖), and for the cost's spread either
+    `cost_span` (two values J spans where runs start) or `theta_bounds()` (that region, a
+    (d, 2) box, where J is then sampled)."""
+
     n_params: int
 
     def cost_value(self, theta: np.ndarray) -> np.ndarray: ...
@@ -111,17 +119,50 @@ def gradient_norm(grad: np.ndarray) -> np.ndarray:
     return np.sqrt((grad * grad).sum(axis=-1))
 
 
+def cost_spread(problem: Problem, cost0: float) -> float:
+    """How much J varies, for the divergence band: the spread (highest − lowest) of the values
+    J is known to take, namely J(θ₀), J* and J over the problem's view.
+
+    The view is `problem.cost_span` when the problem gives it, else J sampled on a grid of
+    about a thousand points over `problem.theta_bounds()`. A spread is a difference of values
+    of J, so adding a constant to J changes nothing, and it does not vanish when J(θ₀) does.
+    A problem with neither says nothing about its scale, and 0 stands in for its view (the
+    band is then ±factor·max(|J₀|, |J*|)).
+    """
+    values = [float(cost0)]
+    if hasattr(problem, "min_cost"):
+        values.append(float(problem.min_cost))
+    span = getattr(problem, "cost_span", None)
+    if span is None and hasattr(problem, "theta_bounds"):
+        span = _sampled_span(problem, np.asarray(problem.theta_bounds(), dtype=np.float64))
+    values.extend(span if span is not None else (0.0,))
+    finite = [value for value in values if math.isfinite(value)]
+    return max(finite) - min(finite) if finite else 0.0
+
+
+def _sampled_span(problem: Problem, box: np.ndarray) -> tuple[float, ...]:
+    """The lowest and highest finite J on a grid over the box (nothing if none is finite)."""
+    per_axis = 1 + max(1, round(_VIEW_POINTS ** (1 / box.shape[0])))
+    axes = [np.linspace(low, high, per_axis) for low, high in box]
+    grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, box.shape[0])
+    with np.errstate(all="ignore"):
+        values = np.asarray(problem.cost_value(grid), dtype=np.float64)
+    values = values[np.isfinite(values)]
+    return (float(values.min()), float(values.max())) if values.size else ()
+
+
 def stopping_thresholds(
     problem: Problem, cost0: float, grad0: np.ndarray, gtol: float, divergence_factor: float
 ) -> tuple[float, float, float]:
     """(low, high, tolerance): a run has diverged when J leaves [low, high], and converged when
     ‖∇J‖ ≤ tolerance.
 
-    The band is J₀ ± factor·max(|J₀|, |J*|), so it also catches costs that fall without bound
-    (a user's saddle) and works when J₀ ≤ 0. ‖∇J₀‖ is computed with scaling, so a huge first
-    gradient cannot overflow into an infinite tolerance.
+    The band is J₀ ± factor·(the cost's spread, `cost_spread`), so it also catches costs that
+    fall without bound (a user's saddle), and it is the same whatever constant is added to J.
+    ‖∇J₀‖ is computed with scaling, so a huge first gradient cannot overflow into an infinite
+    tolerance.
     """
-    scale = max(abs(float(cost0)), abs(float(getattr(problem, "min_cost", 0.0))), 1e-300)
+    scale = max(cost_spread(problem, cost0), 1e-300)
     low, high = cost0 - divergence_factor * scale, cost0 + divergence_factor * scale
     largest = float(np.max(np.abs(grad0))) if np.size(grad0) else 0.0
     norm0 = largest * float(np.sqrt(np.sum((grad0 / largest) ** 2))) if largest > 0 else 0.0
@@ -299,7 +340,7 @@ def _trace(
         + (
             "became too large to represent"
             if len(costs) <= (diverged_at or 0)
-            else f"moved more than {divergence_factor:g}× its own size away from its start"
+            else f"moved more than {divergence_factor:g}× its spread away from its start"
         )
         + f"; the trace ends at step {trace_steps}, its last finite step.",
     }

@@ -47,22 +47,29 @@ class FeatureScaling:
     def fit(cls, x: np.ndarray, method: str) -> FeatureScaling:
         check_choice("FeatureScaling.fit", "method", method, SCALINGS)
         if method == "standardize":
-            # Two passes, as np.std does, but the second is a dot product (no squared copy).
-            shift = float(np.mean(x))
-            centred = _chunks(x, lambda part, out: np.subtract(part, shift, out=out))
-            scale = float(np.sqrt(sum(part @ part for _, part in centred) / x.size))
+            # One pass over d = x − c, about the mean c of the first chunk: c is close to the
+            # mean, so Σd² − (Σd)²/n loses nothing that matters, and no squared copy is made.
+            centre, n = float(np.mean(x[:_CHUNK])), x.size
+            sums = np.zeros(2)
+            for _, part in _chunks(x, lambda part, out: np.subtract(part, centre, out=out)):
+                sums += (np.sum(part), part @ part)
+            shift = centre + sums[0] / n
+            scale = float(np.sqrt(max(sums[1] - sums[0] * sums[0] / n, 0.0) / n))
             if scale <= 64 * np.finfo(np.float64).eps * abs(shift):
                 # Constant x: the mean's rounding error is all the spread there is. Centre on
                 # a data value so z is exactly 0, not noise that would fake a slope.
                 shift, scale = float(x[0]), 0.0
         elif method == "minmax":
-            shift, scale = float(np.min(x)), float(np.ptp(x))
+            shift = float(np.min(x))
+            scale = float(np.max(x)) - shift
         else:
             shift, scale = 0.0, 1.0
         # A constant x has no spread to divide by; leave it unscaled rather than make inf.
         return cls(method, shift, scale if scale > 0 else 1.0)
 
     def transform(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        if self.shift == 0.0 and self.scale == 1.0:  # unscaled: z is x, with no pass over it
+            return np.asarray(x, dtype=np.float64)
         z = np.subtract(np.asarray(x, dtype=np.float64), self.shift, out=out)
         z /= self.scale  # in place: one array for a million points, not two
         return z
@@ -116,8 +123,6 @@ class LinearRegression:
                 f"The 'x' and 'y' parameters of {func} must be 1-D arrays of the same length, "
                 f"at least 2. Got lengths {x.size} and {y.size} instead."
             )
-        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
-            raise ValueError(f"The 'x' and 'y' parameters of {func} must be finite.")
         check_int(func, "degree", self.degree, low=1, high=MAX_DEGREE)
         check_choice(func, "scaling", self.scaling, SCALINGS)
         check_choice(func, "cost", self.cost, COSTS)
@@ -125,11 +130,16 @@ class LinearRegression:
         set_(self, "x", readonly(x))
         set_(self, "y", readonly(y))
         set_(self, "intercept", bool(self.intercept))
-        set_(self, "scaler", FeatureScaling.fit(x, self.scaling))
         with np.errstate(all="ignore"):  # extreme magnitudes are reported below instead
+            set_(self, "scaler", FeatureScaling.fit(x, self.scaling))
             gram, xty, yty = self._sufficient_statistics(x, y)
-            theta_star, min_cost = self._minimum(gram, xty, yty)
-        if not all(np.all(np.isfinite(a)) for a in (gram, xty, yty, theta_star, min_cost)):
+            # A NaN or inf anywhere in the data makes these sums non-finite too, so the data
+            # are searched for one (two more passes) only when the sums say so.
+            finite = all(np.all(np.isfinite(a)) for a in (gram, xty, yty))
+            theta_star, min_cost = self._minimum(gram, xty, yty) if finite else (None, None)
+        if not finite and not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+            raise ValueError(f"The 'x' and 'y' parameters of {func} must be finite.")
+        if not (finite and np.all(np.isfinite(theta_star)) and np.isfinite(min_cost)):
             raise ValueError(
                 "The data's magnitudes are too extreme to fit in floating point (values like "
                 f"{np.max(np.abs(x)):.3g} in x and {np.max(np.abs(y)):.3g} in y). "
@@ -173,17 +183,48 @@ class LinearRegression:
         """θ* and J* = J(θ*).
 
         The normal equations Gθ = b lose digits as κ(G)²; past κ = 1e8 θ* comes from least
-        squares on X itself (QR-based, κ). J* = k(yᵀy/n − bᵀθ*) cancels when the fit is nearly
-        exact, so then it is recomputed from the residuals.
+        squares on X itself (QR-based, κ). J* = k(yᵀy/n − bᵀθ*) is a difference of large terms
+        whenever the fit explains most of y, and monomial columns make bᵀθ* itself a sum of
+        terms that cancel: it is kept only when no term exceeds half of yᵀy/n (then at most a
+        bit is lost). Otherwise J* = J(θ*) is summed from the residuals ŷᵢ − yᵢ, in one more
+        pass over the data, accurate to the round-off of evaluating ŷ.
         """
-        if np.linalg.cond(gram) < 1e8:
+        well_conditioned = np.linalg.cond(gram) < 1e8
+        if well_conditioned:
             theta_star = np.linalg.solve(gram, xty)
         else:
             theta_star = np.linalg.lstsq(self.design, self.y, rcond=None)[0]
-        unexplained = yty - float(xty @ theta_star)
-        if unexplained > 1e-6 * yty:
-            return theta_star, self.cost_factor * unexplained
-        return theta_star, self.cost_per_sample(theta_star)
+        explained = xty * theta_star
+        if well_conditioned and 2.0 * float(np.abs(explained).sum()) <= yty:
+            return theta_star, self.cost_factor * (yty - float(explained.sum()))
+        if not well_conditioned and np.all(np.isfinite(theta_star)):
+            # Least squares leaves θ* off the minimum by ~κ(X)ε, which raises J to first order
+            # in ε when the columns cancel: a step of iterative refinement, from residuals
+            # computed by Horner's rule, puts it back on the minimum.
+            residuals = self._fitted(theta_star, self.scaler.transform(self.x)) - self.y
+            if np.all(np.isfinite(residuals)):
+                theta_star = theta_star - np.linalg.lstsq(self.design, residuals, rcond=None)[0]
+        return theta_star, self.cost_factor * self._squared_residuals(theta_star) / self.n
+
+    def _fitted(self, theta: np.ndarray, z: np.ndarray, out: np.ndarray | None = None):
+        """ŷ = Σⱼ θⱼz^pⱼ by Horner's rule, which rounds less than summing the powers."""
+        coefficients = np.zeros(self.degree + 1)
+        coefficients[0 if self.intercept else 1 :] = theta
+        fitted = np.multiply(z, coefficients[-1], out=out)
+        for c in coefficients[-2:0:-1]:
+            fitted += c
+            fitted *= z
+        fitted += coefficients[0]
+        return fitted
+
+    def _squared_residuals(self, theta: np.ndarray) -> float:
+        """Σ(ŷᵢ − yᵢ)² at θ, a chunk at a time."""
+        total, buffer = 0.0, np.empty(min(self.n, _CHUNK))
+        for where, z in _chunks(self.x, self.scaler.transform):
+            residuals = self._fitted(theta, z, buffer[: z.size])
+            residuals -= self.y[where]
+            total += float(residuals @ residuals)
+        return total
 
     @cached_property
     def design(self) -> np.ndarray:
@@ -286,6 +327,12 @@ class LinearRegression:
         """∇²J = 2k·G = (2k/n)XᵀX: constant, because J is quadratic."""
         # Differentiating 2k(Gθ − b) once more in θ leaves 2kG.
         return 2.0 * self.cost_factor * self.gram
+
+    @property
+    def cost_span(self) -> tuple[float, float]:
+        """Two values J spans where runs start (gdlab.descent.cost_spread): J ≥ 0, and
+        J(0) = k·yᵀy/n, since every view of a fit (theta_bounds) contains θ = 0."""
+        return 0.0, self.cost_factor * self.yty
 
     @property
     def gradient_floor(self) -> float:

@@ -19,8 +19,16 @@ import numpy as np
 
 from gdlab._validation import readonly
 
-# Eigenvalues below this fraction of λ_max are zero up to round-off (a constant feature).
-_FLAT = 1e-12
+_EPS = float(np.finfo(np.float64).eps)
+# An eigenvalue computed from a d×d Hessian is uncertain by a few ε·λ_max per dimension (the
+# rounding of H's entries and the eigensolver's backward error): at or below this many ε·d·λ_max
+# it cannot be told from zero, and the direction counts as flat (a constant feature, say).
+# Anything above is real curvature float64 resolves (κ up to ~1e14 for d = 3).
+_FLAT_ULPS = 4.0
+# α·λ_max lands within this relative distance of 2 (or 1) when α is 2/λ_max (or 1/λ_max) as
+# computed: the rounding of a quotient and a product. Every other rate is farther off, α* too
+# (its distance is 1/(κ + 1), and a curved κ is below 1/(4dε)).
+_ROUNDING = 2.0 * _EPS
 
 
 @dataclass(frozen=True)
@@ -48,13 +56,18 @@ class LearningRateTheory:
         return float(self.eigenvalues[0])
 
     @property
+    def flat_tolerance(self) -> float:
+        """Eigenvalues at or below this are zero up to round-off: _FLAT_ULPS·d·ε·λ_max."""
+        return _FLAT_ULPS * self.eigenvalues.size * _EPS * self.lambda_max
+
+    @property
     def curved(self) -> np.ndarray:
         """Eigenvalues of directions the cost actually curves in (flat ones never change J)."""
-        return self.eigenvalues[self.eigenvalues > _FLAT * self.lambda_max]
+        return self.eigenvalues[self.eigenvalues > self.flat_tolerance]
 
     @property
     def condition_number(self) -> float:
-        if self.lambda_min <= _FLAT * self.lambda_max:
+        if self.lambda_min <= self.flat_tolerance:
             return math.inf
         return self.lambda_max / self.lambda_min
 
@@ -78,23 +91,40 @@ class LearningRateTheory:
 
     def steps_to_shrink(self, lr: float, factor: float = 100.0) -> float:
         """Steps for the error to shrink by `factor` (math.inf if it never does)."""
-        rho = self.contraction(lr)
-        if rho >= 1.0:
-            return math.inf
-        if rho == 0.0:
-            return 1.0
-        return math.log(factor) / -math.log(rho)
+        return float(self._steps_to_shrink(np.asarray(lr, dtype=np.float64), factor))
+
+    def _steps_to_shrink(self, lrs: np.ndarray, factor: float) -> np.ndarray:
+        """log(factor) / −log ρ, with log ρᵢ = log1p(−αλᵢ) or log1p(αλᵢ − 2): exact when ρ is
+        near 1, where ρ itself (1 − αλ, rounded) has lost the digits that matter. Near αλ = 2
+        (α* of an ill-conditioned cost) the product's own rounding would, so αλ − 2 is formed
+        from the product's exact parts."""
+        products, errors = _two_product(*np.broadcast_arrays(lrs[..., None], self.curved))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.where(
+                products <= 1.0, np.log1p(-products), np.log1p((products - 2.0) + errors)
+            )
+            slowest = logs.max(axis=-1)  # log of the largest factor ρ
+            steps = math.log(factor) / -slowest
+        rho = np.abs(1.0 - products).max(axis=-1)
+        steps = np.where(rho == 0.0, 1.0, steps)  # every curved direction lands in one step
+        return np.where((rho >= 1.0) | ~(slowest < 0.0), math.inf, steps)
+
+    def _at_boundary(self, lrs: np.ndarray) -> np.ndarray:
+        """α·λ_max = 2 up to rounding: the steepest direction neither grows nor shrinks."""
+        return np.abs(lrs * self.lambda_max / 2.0 - 1.0) <= _ROUNDING
+
+    def _overshoots(self, lrs: np.ndarray) -> np.ndarray:
+        """α·λ_max > 1 beyond rounding (α* = 1/λ_max when κ = 1: that is not an overshoot)."""
+        return lrs * self.lambda_max > 1.0 + _ROUNDING
 
     def kinds(self, lrs: np.ndarray, steps: int | None = None) -> np.ndarray:
         """`regime(α, steps).kind` for many rates at once (same rules, vectorised)."""
         lrs = np.asarray(lrs, dtype=np.float64)
-        rho = np.asarray(self.contraction(lrs))
-        kinds = np.where(lrs > self.one_step_lr * (1 + 1e-9), "oscillating", "smooth")
+        kinds = np.where(self._overshoots(lrs), "oscillating", "smooth")
         if steps is not None:
-            # steps_to_shrink(α) > steps  ⇔  ρ^steps > 1/100
-            kinds = np.where(rho > 100.0 ** (-1.0 / steps), "slow", kinds)
+            kinds = np.where(self._steps_to_shrink(lrs, 100.0) > steps, "slow", kinds)
         kinds = np.where(lrs > self.critical_lr, "diverging", kinds)
-        return np.where(np.isclose(lrs, self.critical_lr, rtol=1e-9, atol=0), "boundary", kinds)
+        return np.where(self._at_boundary(lrs), "boundary", kinds)
 
     def regime(self, lr: float, steps: int | None = None) -> Regime:
         """Name the behaviour of α and say why, in a student's words.
@@ -104,7 +134,7 @@ class LearningRateTheory:
         """
         crit, one = self.critical_lr, self.one_step_lr
         rho = self.contraction(lr)
-        if math.isclose(lr, crit, rel_tol=1e-9):
+        if self._at_boundary(np.float64(lr)):
             return Regime(
                 "boundary",
                 "on the edge",
@@ -126,7 +156,7 @@ class LearningRateTheory:
                 f"The error shrinks only ×{rho:.6g} per step: about {needed:,.0f} steps to cut "
                 f"it 100-fold, more than the {steps:,} allowed.",
             )
-        if lr > one * (1 + 1e-9):  # α* = 1/λ_max when κ = 1: that is not an overshoot
+        if self._overshoots(np.float64(lr)):
             return Regime(
                 "oscillating",
                 "oscillates but converges",
@@ -140,6 +170,23 @@ class LearningRateTheory:
             f"α = {lr:.4g} ≤ 1/λ_max = {one:.4g}: no step overshoots the minimum; the error "
             f"shrinks ×{rho:.3g} per step.",
         )
+
+
+def _two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(p, e) with p = fl(a·b) and p + e = a·b exactly (Dekker's product, by Veltkamp's split;
+    e = 0 where the split would overflow)."""
+    with np.errstate(all="ignore"):
+        product = a * b
+        a_high, a_low = _split(a)
+        b_high, b_low = _split(b)
+        error = ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
+    return product, np.where(np.isfinite(error), error, 0.0)
+
+
+def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scaled = 134217729.0 * a  # 2²⁷ + 1: the high part keeps 26 bits, so products are exact
+    high = scaled - (scaled - a)
+    return high, a - high
 
 
 def learning_rate_theory(problem) -> LearningRateTheory:

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from gdlab import MAX_STEPS, LinearRegression, descend, learning_rate_theory
+from gdlab.expressions import PRESET_COSTS, CustomCost
 
 STANDARD_MODELS = [
     pytest.param({"intercept": False, "scaling": "none"}, id="theta*x"),
@@ -203,3 +204,49 @@ def test_a_cost_falling_without_bound_is_a_divergence():
 def test_a_huge_first_gradient_is_not_mistaken_for_convergence():
     trace = descend(Quartic(), 1e70, 1e-3, 100)
     assert trace.status == "diverged" and trace.n_steps < 5
+
+
+# A converging run on a typed cost, whatever the cost's offset: J(θ₀) = 0 or tiny gave a band
+# of ±1e8·|J(θ₀)| that the first step left.
+CONVERGING_TYPED_RUNS = [
+    pytest.param("theta0**2 + 25*theta1**2 - 1", 2, [1.0, 0.0], 0.01, None, id="J0=0-valley"),
+    pytest.param("theta**4 - 3*theta**2 + theta", 1, [0.0], 0.01, None, id="J0=0-two-minima"),
+    pytest.param("theta**2 - 1", 1, [1.0], 0.1, None, id="J0=0-parabola"),
+    pytest.param(
+        PRESET_COSTS["two minima"].text, 1, [1e-9], 0.01, PRESET_COSTS["two minima"].bounds,
+        id="J0-tiny-preset",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "n_params", "theta0", "lr", "bounds"), CONVERGING_TYPED_RUNS)
+def test_a_converging_typed_cost_is_never_called_diverged(text, n_params, theta0, lr, bounds):
+    cost = CustomCost.from_text(text, n_params, bounds=bounds)
+    trace = descend(cost, theta0, lr, 5000)
+    assert trace.status == "converged"
+    assert np.linalg.norm(trace.grads[-1]) <= 1e-8 * np.linalg.norm(trace.grads[0])
+
+
+@pytest.mark.parametrize("offset", [0.0, 1.0, -1.0, 1e-300, 1e6, -1e6])
+@pytest.mark.parametrize(("text", "n_params", "theta0", "lr", "bounds"), CONVERGING_TYPED_RUNS)
+def test_the_verdict_on_a_typed_cost_does_not_depend_on_its_offset(
+    text, n_params, theta0, lr, bounds, offset
+):
+    """J and J + c have the same gradient, so the same path: it must get the same verdict, also
+    with c = −J(θ₀), which puts J(θ₀) at exactly 0."""
+    reference = descend(CustomCost.from_text(text, n_params, bounds=bounds), theta0, lr, 5000)
+    for shift in (offset, -float(reference.costs[0])):
+        shifted = CustomCost.from_text(f"({text}) + ({shift!r})", n_params, bounds=bounds)
+        trace = descend(shifted, theta0, lr, 5000)
+        assert (trace.status, trace.n_steps) == (reference.status, reference.n_steps)
+        np.testing.assert_array_equal(trace.thetas, reference.thetas)
+
+
+@pytest.mark.parametrize("theta0", [[0.0, 1e-3], [1.0, 1e-3], [0.0, 1e-9]])
+def test_a_typed_cost_falling_without_bound_still_diverges(theta0):
+    saddle = PRESET_COSTS["saddle"]
+    cost = CustomCost.from_text(saddle.text, 2, bounds=saddle.bounds)
+    trace = descend(cost, theta0, 0.1, 5000)
+    assert trace.status == "diverged"
+    assert trace.diverged_at < 300  # long before the cost overflows
+    assert np.all(np.isfinite(trace.costs))

@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -7,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from gdlab import COSTS, SCALINGS, LinearRegression, check_gradient, numerical_gradient
+from gdlab import (
+    COSTS,
+    SCALINGS,
+    LinearRegression,
+    check_gradient,
+    load_dataset,
+    numerical_gradient,
+)
 
 MODELS = [(False, 1), (True, 1), (True, 2), (False, 3)]
 
@@ -236,3 +244,74 @@ def test_the_package_never_imports_streamlit():
     code = "import sys, gdlab, gdlab.figures; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def _exact_min_cost(problem: LinearRegression) -> tuple[Fraction, list[Fraction]]:
+    """J* and θ* in exact arithmetic, for the problem's own features (the floats z it uses)."""
+    z = [Fraction(float(v)) for v in problem.scaler.transform(problem.x)]
+    y = [Fraction(float(v)) for v in problem.y]
+    powers = range(0 if problem.intercept else 1, problem.degree + 1)
+    columns = [[zi**p for zi in z] for p in powers]
+    d = len(columns)
+    # The normal equations XᵀXθ = Xᵀy, solved by Gauss–Jordan elimination.
+    rows = [
+        [sum(a * b for a, b in zip(columns[i], column, strict=True)) for column in columns]
+        + [sum(a * b for a, b in zip(columns[i], y, strict=True))]
+        for i in range(d)
+    ]
+    for i in range(d):
+        pivot = next(r for r in range(i, d) if rows[r][i] != 0)
+        rows[i], rows[pivot] = rows[pivot], rows[i]
+        for r in range(d):
+            if r != i and rows[r][i] != 0:
+                factor = rows[r][i] / rows[i][i]
+                rows[r] = [u - factor * v for u, v in zip(rows[r], rows[i], strict=True)]
+    theta = [rows[i][d] / rows[i][i] for i in range(d)]
+    fitted = [sum(t * c[i] for t, c in zip(theta, columns, strict=True)) for i in range(len(z))]
+    squares = sum((f - yi) ** 2 for f, yi in zip(fitted, y, strict=True))
+    return Fraction(problem.cost_factor) * squares / len(z), theta
+
+
+def _evaluation_round_off(problem: LinearRegression, theta: np.ndarray) -> float:
+    """A bound on the rounding error of evaluating J(θ) in float64 from the data: each fitted
+    value ŷᵢ − yᵢ is off by at most eᵢ = 2(d + 2)ε(|yᵢ| + Σⱼ|θⱼzᵢ^pⱼ|) (Horner's bound, and the
+    subtraction), which moves J by k(2|rᵢ|eᵢ + eᵢ²)/n, plus nε·J for summing n squares."""
+    eps = np.finfo(np.float64).eps
+    z, powers = problem.scaler.transform(problem.x), np.arange(problem.degree + 1)
+    powers = powers[0 if problem.intercept else 1 :]
+    terms = z[:, None] ** powers
+    residuals = terms @ theta - problem.y
+    errors = 2 * (problem.degree + 2) * eps * (np.abs(problem.y) + np.abs(terms) @ np.abs(theta))
+    cost = problem.cost_factor * np.mean(residuals**2)
+    return problem.cost_factor * np.mean(2 * np.abs(residuals) * errors + errors**2) + (
+        problem.n * eps * cost
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "degree", "scaling"),
+    [("women", 3, "none"), ("faithful", 5, "none"), ("pressure", 5, "none"),
+     ("pressure", 5, "minmax"), ("women", 2, "none"), ("cars", 1, "none")],
+)  # fmt: skip
+def test_min_cost_is_exact_to_round_off(name, degree, scaling):
+    """J* = k(yᵀy/n − bᵀθ*) cancels for polynomial fits; J* must be J at the exact minimum up
+    to the round-off of evaluating J at all (checked against exact rational arithmetic)."""
+    data = load_dataset(name)
+    problem = LinearRegression(data.x, data.y, degree=degree, scaling=scaling)
+    exact, exact_theta = _exact_min_cost(problem)
+    exact_theta = np.array([float(t) for t in exact_theta])
+    error = abs(Fraction(problem.min_cost) - exact)
+    assert error <= _evaluation_round_off(problem, exact_theta)
+    # θ* is the minimum itself: J there exceeds J* by less than that round-off too.
+    theta = [Fraction(float(t)) for t in problem.theta_star]
+    z = [Fraction(float(v)) for v in problem.scaler.transform(problem.x)]
+    powers = range(0 if problem.intercept else 1, problem.degree + 1)
+    at_theta = (
+        sum(
+            (sum(t * zi**p for t, p in zip(theta, powers, strict=True)) - Fraction(float(yi))) ** 2
+            for zi, yi in zip(z, problem.y, strict=True)
+        )
+        * Fraction(problem.cost_factor)
+        / problem.n
+    )
+    assert at_theta - exact <= _evaluation_round_off(problem, exact_theta)

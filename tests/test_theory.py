@@ -1,9 +1,17 @@
 import math
+from decimal import Decimal, localcontext
 
 import numpy as np
 import pytest
 
-from gdlab import LearningRateTheory, LinearRegression, critical_lr, descend, learning_rate_theory
+from gdlab import (
+    LearningRateTheory,
+    LinearRegression,
+    critical_lr,
+    descend,
+    learning_rate_theory,
+    load_dataset,
+)
 
 
 def test_closed_form_for_a_diagonal_quadratic():
@@ -117,3 +125,62 @@ def test_momentum_theory_matches_runs():
     inside = descend(problem, [5.0, -5.0], 0.99 * edge, 5000, optimizer=momentum(0.5))
     outside = descend(problem, [5.0, -5.0], 1.01 * edge, 5000, optimizer=momentum(0.5))
     assert inside.converged and outside.diverged
+
+
+def test_a_small_real_curvature_is_not_taken_for_flat():
+    """Unscaled women degree 2: κ = 1.18e12, which float64 resolves (numpy's eigvalsh agrees);
+    only eigenvalues within round-off of zero count as flat."""
+    data = load_dataset("women")
+    problem = LinearRegression(data.x, data.y, degree=2)
+    eigenvalues = np.linalg.eigvalsh(problem.hessian())
+    theory = learning_rate_theory(problem)
+    assert theory.condition_number == pytest.approx(eigenvalues[-1] / eigenvalues[0], rel=1e-6)
+    assert theory.condition_number == pytest.approx(1.18e12, rel=0.01)
+    assert theory.optimal_lr == pytest.approx(2 / (eigenvalues[0] + eigenvalues[-1]), rel=1e-12)
+    for lr in (theory.optimal_lr, 0.5 * theory.critical_lr, 1e-3 * theory.critical_lr):
+        # The slowest direction decides: 1 − ρ = αλ_min, not αλ of the next eigenvalue.
+        assert 1 - theory.contraction(lr) == pytest.approx(lr * eigenvalues[0], rel=1e-3)
+        exact = _exact_steps_to_shrink(lr, eigenvalues)
+        assert theory.steps_to_shrink(lr) == pytest.approx(exact, rel=1e-12)
+
+
+def _exact_steps_to_shrink(lr: float, eigenvalues: np.ndarray, factor: int = 100) -> float:
+    """ln(factor) / −ln ρ with ρ = maxᵢ |1 − αλᵢ|, in 50-digit decimal arithmetic."""
+    with localcontext() as context:
+        context.prec = 50
+        rho = max(abs(1 - Decimal(lr) * Decimal(float(lam))) for lam in eigenvalues)
+        return float(Decimal(factor).ln() / -rho.ln())
+
+
+@pytest.mark.parametrize("curvature", [3e-11, 1e-13, 7.5e-15])
+def test_steps_to_shrink_is_exact_for_a_contraction_near_one(curvature):
+    # ρ = 1 − α·curvature: 1 − αλ in floating point keeps only a few of its digits.
+    hessian = np.diag([curvature, 1.0])
+    theory = LearningRateTheory.from_hessian(hessian)
+    assert theory.condition_number == pytest.approx(1 / curvature, rel=1e-2)
+    eigenvalues = np.linalg.eigvalsh(hessian)  # the smallest within ε·λ_max of the curvature
+    for lr in (0.5, 1.0, theory.optimal_lr):
+        expected = _exact_steps_to_shrink(lr, eigenvalues)
+        assert theory.steps_to_shrink(lr) == pytest.approx(expected, rel=1e-12)
+        assert theory.steps_to_shrink(lr, factor=10.0) == pytest.approx(expected / 2, rel=1e-12)
+
+
+def test_an_eigenvalue_at_round_off_level_is_flat():
+    theory = LearningRateTheory.from_hessian(np.diag([1e-16, 1.0, 2.0]))
+    assert theory.condition_number == math.inf
+    assert list(theory.curved) == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("kappa", [1e9, 1e10, 1e12, 1e14])
+def test_the_best_rate_is_never_on_the_edge_however_ill_conditioned(kappa):
+    """α* = α_crit·κ/(κ + 1) converges for every κ: it overshoots along the steepest direction
+    (|1 − α*λ_max| = (κ − 1)/(κ + 1) < 1). A relative tolerance of 1e-9 called it 'boundary'."""
+    theory = LearningRateTheory.from_hessian(np.diag([1.0, kappa]))
+    best, crit = theory.optimal_lr, theory.critical_lr
+    assert theory.regime(best).kind == "oscillating"
+    assert theory.regime(crit).kind == "boundary"
+    assert theory.regime(crit * (1 + 1e-12)).kind == "diverging"
+    assert theory.regime(crit * (1 - 1e-12)).kind == "oscillating"
+    rates = [best, crit, crit * (1 + 1e-12), crit * (1 - 1e-12), theory.one_step_lr]
+    assert list(theory.kinds(rates)) == [theory.regime(a).kind for a in rates]
+    assert theory.contraction(best) < 1 < theory.contraction(crit * (1 + 1e-12))
