@@ -51,6 +51,12 @@ def open_sized(chromium: Browser, url: str, size: dict) -> Page:
     page.goto(url)
     browser.wait_for_charts(page, 1)
     browser.wait_for_idle(page)
+    # The page's stylesheet (page/style.py) arrives as an element of its own: wait until it
+    # applies, or a check could see Streamlit's defaults for a moment.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
+        ".every(el => getComputedStyle(el).opacity === '1')"
+    )
     page.evaluate("() => document.fonts.ready")
     return page
 
