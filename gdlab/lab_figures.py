@@ -61,18 +61,24 @@ def _theory_marks(theory: LearningRateTheory) -> tuple[tuple[float, str, str], .
     )
 
 
-def _vertical_lines(theory: LearningRateTheory, y_ref: str = "paper"):
-    """Lines at 1/λ_max, α* and α_crit, each named in text running up beside it.
-
-    Marks within 5% of each other share one label ("1/λ_max = α* = 0.00189"), and labels
-    alternate sides of their lines, so they never print over one another.
-    """
+def _mark_groups(theory: LearningRateTheory) -> list[list[tuple[float, str, str]]]:
+    """1/λ_max, α* and α_crit in order, marks within 5% of each other in one group."""
     groups: list[list[tuple[float, str, str]]] = []
     for mark in _theory_marks(theory):
         if groups and mark[0] / groups[-1][-1][0] < 1.05:
             groups[-1].append(mark)
         else:
             groups.append([mark])
+    return groups
+
+
+def _vertical_lines(theory: LearningRateTheory, y_ref: str = "paper"):
+    """Lines at 1/λ_max, α* and α_crit, each named in text running up beside it.
+
+    Marks within 5% of each other share one label ("1/λ_max = α* = 0.00189"), and labels
+    alternate sides of their lines, so they never print over one another.
+    """
+    groups = _mark_groups(theory)
     shapes, labels = [], []
     for i, group in enumerate(groups):
         rate = group[-1][0]
@@ -397,12 +403,7 @@ _CHAR_PX = 9.5
 
 def _threshold_groups(theory: LearningRateTheory) -> list[tuple[float, str, list[str]]]:
     """(rate, label, dashes) for 1/λ_max, α* and α_crit, marks within 5% sharing one label."""
-    groups: list[list[tuple[float, str, str]]] = []
-    for mark in _theory_marks(theory):
-        if groups and mark[0] / groups[-1][-1][0] < 1.05:
-            groups[-1].append(mark)
-        else:
-            groups.append([mark])
+    groups = _mark_groups(theory)
     return [
         (group[-1][0], " = ".join(name for _, name, _ in group) + f" = {group[-1][0]:.3g}",
          [dash for _, _, dash in group])
