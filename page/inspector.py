@@ -38,7 +38,7 @@ def show_metrics(model: Model, run: Run) -> None:
     ]
     # A wrapping row of tiles as wide as their text: a narrow screen puts them on two lines
     # instead of cutting "3.719×10¹¹" to "3.7…".
-    with st.container(horizontal=True, wrap=True, gap="medium", key="metrics"):
+    with st.container(horizontal=True, gap="medium", key="metrics"):
         for label, value in tiles:
             st.metric(label, value, width="content")
 
@@ -66,7 +66,7 @@ def step_controls(last: int) -> int:
 
     k = st.slider("Step k", 0, last, key="k") if last > 0 else 0
     # Buttons as wide as their labels, in a row that wraps: never "p" for "prev".
-    with st.container(horizontal=True, wrap=True, vertical_alignment="bottom", key="stepper"):
+    with st.container(horizontal=True, vertical_alignment="bottom", key="stepper"):
         st.button("prev", icon=":material/chevron_left:", on_click=move_to, args=(k - 1,),
                   disabled=k == 0, key="prev")  # fmt: skip
         st.button("next", icon=":material/chevron_right:", on_click=move_to, args=(k + 1,),
