@@ -39,7 +39,7 @@ from rows import run_alone  # noqa: E402  (benchmarks/rows.py)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import gdlab  # noqa: E402
-from gdlab.controls import LR_GRID, MAX_PAGE_STEPS  # noqa: E402
+from page.controls import LR_GRID, MAX_PAGE_STEPS  # noqa: E402
 
 BENCHMARK = "page"
 APP = ROOT / "app.py"

@@ -22,8 +22,8 @@ if str(ROOT) not in sys.path:
 from rows import run_alone  # noqa: E402  (benchmarks/rows.py)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from gdlab.controls import LR_GRID  # noqa: E402
-from gdlab.links import SECTIONS  # noqa: E402
+from page.controls import LR_GRID  # noqa: E402
+from page.links import SECTIONS  # noqa: E402
 
 RERUNS, GOAL_MS = 12, 50.0
 

@@ -24,7 +24,7 @@ import numpy as np  # noqa: E402
 from rows import run_alone  # noqa: E402  (benchmarks/rows.py)
 
 import gdlab  # noqa: E402
-from gdlab.sweep import sweep  # noqa: E402
+from gdlab.running.sweep import sweep  # noqa: E402
 
 RATES, STEPS, REPEATS, GOAL = 100, 1_000, 7, 3.0
 

@@ -15,9 +15,9 @@ import numpy as np
 import streamlit as st
 
 import gdlab
-from gdlab.optimizers import OPTIMIZERS
-from gdlab.sweep import RangeTest, Sweep, range_test, sweep
-from gdlab.verdict import Verdict, judge
+from gdlab.running.optimizers import OPTIMIZERS
+from gdlab.running.sweep import RangeTest, Sweep, range_test, sweep
+from gdlab.teaching.verdict import Verdict, judge
 
 
 @dataclass(frozen=True)

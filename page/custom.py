@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from gdlab import figures, lab_figures
-from gdlab.controls import fmt
+from gdlab import figures
 from gdlab.derivatives import check_gradient
-from gdlab.descent import Trace, descend
-from gdlab.expressions import PRESET_COSTS, CustomCost, ExpressionError
-from gdlab.optimizers import OPTIMIZERS
+from gdlab.expressions import ExpressionError
+from gdlab.models.typed import CustomCost
+from gdlab.running.descent import Trace, descend
+from gdlab.running.optimizers import OPTIMIZERS
+from gdlab.teaching.cost_presets import PRESET_COSTS
+from page.controls import fmt
 from page.inspector import CHART_CONFIG
 from page.optimizers import NAMES
 from page.plain import quote
@@ -128,7 +130,7 @@ def custom_section() -> None:
         )
     else:
         left.plotly_chart(
-            lab_figures.race_paths_figure(cost, [trace], [NAMES[optimizer]], k, view),
+            figures.race_paths_figure(cost, [trace], [NAMES[optimizer]], k, view),
             config=CHART_CONFIG,
             key="custom_paths",
         )

@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gdlab import figures, lab_figures
-from gdlab.controls import LR_MAX, LR_MIN, MAX_PAGE_STEPS, fmt
-from gdlab.links import FIELDS, MAX_COMPARE
-from gdlab.sweep import MAX_RATES
+from gdlab import figures
+from gdlab.running.sweep import MAX_RATES
 from page import compute
 from page.compute import Model, Run
+from page.controls import LR_MAX, LR_MIN, MAX_PAGE_STEPS, fmt
 from page.inspector import CHART_CONFIG
+from page.links import FIELDS, MAX_COMPARE
 from page.state import defaults
 
 MULTIPLES = (0.1, 0.5, 0.9, 1.0, 1.1)
@@ -61,7 +61,7 @@ def compare_rates(model_key: tuple, model: Model, theta0: tuple, steps: int) -> 
     labels = [f"α = {lr:.3g}: {run.verdict.kind}" for lr, run in zip(rates, runs, strict=True)]
     traces = [run.trace for run in runs]
     st.plotly_chart(
-        lab_figures.compare_history_figure(traces, labels, model.problem.min_cost),
+        figures.compare_history_figure(traces, labels, model.problem.min_cost),
         config=CHART_CONFIG,
         key="compare_history",
     )
@@ -69,7 +69,7 @@ def compare_rates(model_key: tuple, model: Model, theta0: tuple, steps: int) -> 
     k = st.slider("Step k (all rates)", 0, max(longest, 1), key="compare_k")
     view = figures.parameter_view(model.problem, traces[int(np.argmin([t.cost for t in traces]))])
     st.plotly_chart(
-        lab_figures.paths_figure(model.problem, traces, labels, k, view),
+        figures.paths_figure(model.problem, traces, labels, k, view),
         config=CHART_CONFIG,
         key="compare_paths",
     )
@@ -111,12 +111,12 @@ def sweep_section(model_key: tuple, model: Model, theta0: tuple) -> None:
     )
     bar.empty()
     st.plotly_chart(
-        lab_figures.sweep_figure(result, theory, model.problem.min_cost),
+        figures.sweep_figure(result, theory, model.problem.min_cost),
         config=CHART_CONFIG,
         key="sweep_chart",
     )
     st.plotly_chart(
-        lab_figures.contraction_figure(result, theory), config=CHART_CONFIG, key="contraction_chart"
+        figures.contraction_figure(result, theory), config=CHART_CONFIG, key="contraction_chart"
     )
     rows = []
     for name, rate in (
@@ -160,7 +160,7 @@ def range_test_section(model_key: tuple, model: Model, theta0: tuple) -> None:
     result = compute.run_range_test(model_key, model, theta0, low, high, steps)
     theory = model.theory
     st.plotly_chart(
-        lab_figures.range_test_figure(result, theory), config=CHART_CONFIG, key="range_chart"
+        figures.range_test_figure(result, theory), config=CHART_CONFIG, key="range_chart"
     )
     rows = [
         {"rate": "suggested: steepest fall", "α": fmt(result.steepest_lr),
@@ -200,14 +200,14 @@ def regimes_section(model: Model, run: Run, lr: float) -> None:
     )
     left, right = st.columns(2)
     left.plotly_chart(
-        lab_figures.cost_ratio_figure(model.problem, run.trace, theory, lr),
+        figures.cost_ratio_figure(model.problem, run.trace, theory, lr),
         config=CHART_CONFIG,
         key="ratio_chart",
     )
     if model.problem.n_params == 1:
         view = figures.parameter_view(model.problem, run.trace)
         right.plotly_chart(
-            lab_figures.cobweb_figure(model.problem, run.trace, lr, view),
+            figures.cobweb_figure(model.problem, run.trace, lr, view),
             config=CHART_CONFIG,
             key="cobweb_chart",
         )

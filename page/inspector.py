@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 import gdlab
-from gdlab import figures, lab_figures
-from gdlab.controls import fmt
+from gdlab import figures
 from gdlab.number_format import number_latex as tex
 from page.compute import Model, Run
+from page.controls import fmt
 
 VERDICT_BOXES = {
     "smooth": st.success,
@@ -44,7 +44,7 @@ def show_metrics(model: Model, run: Run) -> None:
 
 
 def show_regime_bar(model: Model, lr: float, steps: int) -> None:
-    figure = lab_figures.regime_bar_figure(model.theory, lr, steps)
+    figure = figures.regime_bar_figure(model.theory, lr, steps)
     st.plotly_chart(figure, config=CHART_CONFIG, key="regime_bar")
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from gdlab import figures, lab_figures, schedules
-from gdlab.controls import fmt
+from gdlab import figures
 from gdlab.derivatives import derivative_errors
-from gdlab.optimizers import DEFAULT_LRS, OPTIMIZERS
+from gdlab.running import schedules
+from gdlab.running.optimizers import DEFAULT_LRS, OPTIMIZERS
 from gdlab.theory import momentum_rate, momentum_stable, optimal_momentum
 from page import compute
 from page.compute import Model
+from page.controls import fmt
 from page.inspector import CHART_CONFIG
 from page.sidebar import clamp_state
 from page.state import defaults
@@ -98,12 +99,12 @@ def race_section(model_key: tuple, model: Model, theta0: tuple, lr: float, steps
     view = figures.parameter_view(problem, traces[int(np.argmin([t.cost for t in traces]))])
     left, right = st.columns(2)
     left.plotly_chart(
-        lab_figures.race_paths_figure(problem, traces, labels, k, view),
+        figures.race_paths_figure(problem, traces, labels, k, view),
         config=CHART_CONFIG,
         key="race_paths",
     )
     right.plotly_chart(
-        lab_figures.race_history_figure(traces, labels, k), config=CHART_CONFIG, key="race_history"
+        figures.race_history_figure(traces, labels, k), config=CHART_CONFIG, key="race_history"
     )
     if batch_size is not None:
         st.caption(
@@ -131,7 +132,7 @@ def momentum_theory(model: Model, lr: float, mu: float) -> None:
     stable = momentum_stable(lr, mu, theory.lambda_max)
     left, right = st.columns([3, 2])
     left.plotly_chart(
-        lab_figures.momentum_region_figure(theory, lr, mu),
+        figures.momentum_region_figure(theory, lr, mu),
         config=CHART_CONFIG,
         key="momentum_region",
     )
@@ -170,7 +171,7 @@ def derivative_lab(model: Model, trace, k: int) -> None:
     exact = float(trace.grads[k, j])
     errors = derivative_errors(along, exact, float(theta[j]))
     st.plotly_chart(
-        lab_figures.derivative_error_figure(errors, f"{names[j]} = {theta[j]:.4g}"),
+        figures.derivative_error_figure(errors, f"{names[j]} = {theta[j]:.4g}"),
         config=CHART_CONFIG,
         key="derivative_errors",
     )

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 import gdlab
-from gdlab.controls import LR_GRID, LR_MAX, LR_MIN, MAX_PAGE_STEPS, fmt, format_rate, slider_range
-from gdlab.presets import PRESETS, PRESETS_BY_KEY
+from gdlab.teaching.presets import PRESETS, PRESETS_BY_KEY
 from page import compute, state
+from page.controls import LR_GRID, LR_MAX, LR_MIN, MAX_PAGE_STEPS, fmt, format_rate, slider_range
 
 MODELS = {1: "One parameter: ŷ = θx", 2: "Two parameters: ŷ = θ₀ + θ₁x"}
 SCALING_NAMES = {"none": "none", "standardize": "standardize", "minmax": "min-max"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdlab.links import FIELDS, OPTIMIZER_NAMES, read_link, write_link
+from page.links import FIELDS, OPTIMIZER_NAMES, read_link, write_link
 from page.plain import quote
 
 SOURCE_LABELS = {"builtin": "Built-in dataset", "synthetic": "Synthetic line",

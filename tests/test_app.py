@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import gdlab
+from page.controls import MAX_PAGE_STEPS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 CARS_CSV = (Path(__file__).resolve().parent.parent / "data" / "cars.csv").read_bytes()
@@ -220,7 +221,7 @@ def test_a_diverging_run_stays_readable():
 
 def test_every_rate_at_the_most_steps_is_clean():
     at = open_page()
-    at.slider(key="steps").set_value(gdlab.controls.MAX_PAGE_STEPS).run()
+    at.slider(key="steps").set_value(MAX_PAGE_STEPS).run()
     for lr in (1e-6, 0.0037, 10.0):
         at.select_slider(key="lr").set_value(lr).run()
         assert_clean(at)

@@ -8,8 +8,8 @@ from test_app import assert_clean, chart, charts, decode, open_page, series, ver
 from test_plain import read_back
 
 import gdlab
-from gdlab.presets import PRESETS
-from gdlab.sweep import range_test, sweep
+from gdlab.running.sweep import range_test, sweep
+from gdlab.teaching.presets import PRESETS
 
 KIND_BOX = {"smooth": "success", "oscillating": "info", "slow": "warning", "diverging": "error"}
 
@@ -150,7 +150,7 @@ def test_a_preset_link_applies_the_preset():
 
 @pytest.mark.parametrize("params", [1, 2])
 def test_the_optimizer_race_matches_the_core(params):
-    from gdlab.optimizers import OPTIMIZERS
+    from gdlab.running.optimizers import OPTIMIZERS
 
     at = open_page(section="optimizers")
     at.radio(key="params").set_value(params).run()
@@ -224,7 +224,8 @@ def test_derivative_lab_shows_the_v():
     "name", ["two minima", "narrow valley", "saddle", "Rosenbrock", "Himmelblau", "plateau"]
 )
 def test_every_classic_surface_runs_on_the_page(name):
-    from gdlab.expressions import PRESET_COSTS, CustomCost
+    from gdlab.models.typed import CustomCost
+    from gdlab.teaching.cost_presets import PRESET_COSTS
 
     at = open_page(section="custom")
     at.selectbox(key="custom_preset").set_value(name).run()

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from test_app import assert_clean, charts, open_page
 
-from gdlab.controls import MAX_PAGE_STEPS
 from gdlab.data import MAX_CSV_BYTES
+from page.controls import MAX_PAGE_STEPS
 
 
 def upload(at, name: str, content: bytes):

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from gdlab.controls import LR_GRID, fmt, format_rate, nearest_rate, slider_range
+from page.controls import LR_GRID, fmt, format_rate, nearest_rate, slider_range
 
 
 def test_rate_grid_is_log_scaled_from_1e_6_to_10():

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from gdlab import MAX_STEPS, LinearRegression, descend, learning_rate_theory
-from gdlab.expressions import PRESET_COSTS, CustomCost
+from gdlab.models.typed import CustomCost
+from gdlab.teaching.cost_presets import PRESET_COSTS
 
 STANDARD_MODELS = [
     pytest.param({"intercept": False, "scaling": "none"}, id="theta*x"),

@@ -1,6 +1,6 @@
 import pytest
 
-from gdlab.links import FIELDS, read_link, write_link
+from page.links import FIELDS, read_link, write_link
 
 
 def test_round_trip_of_every_field():

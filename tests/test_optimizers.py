@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gdlab import LinearRegression, descend
-from gdlab.optimizers import OPTIMIZERS, adagrad, adam, gradient_descent, momentum, rmsprop
+from gdlab.running.optimizers import OPTIMIZERS, adagrad, adam, gradient_descent, momentum, rmsprop
 
 # J(θ) = θ²  →  g = 2θ; from θ₀ = 1 with α = 0.1 each rule can be followed by hand.
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import gdlab
-from gdlab.presets import PRESETS
-from gdlab.verdict import judge
+from gdlab.teaching.presets import PRESETS
+from gdlab.teaching.verdict import judge
 
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.key)

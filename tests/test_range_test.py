@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from gdlab.sweep import range_test
+from gdlab.running.sweep import range_test
 
 
 class Parabola:

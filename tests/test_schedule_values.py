@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from gdlab.schedules import (
+from gdlab.running.schedules import (
     SCHEDULES,
     Constant,
     Cosine,

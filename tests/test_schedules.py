@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from gdlab import LinearRegression, descend
-from gdlab.schedules import Constant, Cosine, Exponential, InverseTime, StepDecay, Warmup
+from gdlab.running.schedules import Constant, Cosine, Exponential, InverseTime, StepDecay, Warmup
 
 
 @pytest.mark.parametrize(

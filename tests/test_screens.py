@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import browser
 import screens
 
-from gdlab.presets import PRESETS
+from gdlab.teaching.presets import PRESETS
 
 pytestmark = pytest.mark.browser
 

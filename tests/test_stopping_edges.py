@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from gdlab import LinearRegression, descend, load_dataset
-from gdlab.affine import BLOCK
-from gdlab.schedules import Constant
-from gdlab.sweep import sweep
+from gdlab.running.affine import BLOCK
+from gdlab.running.schedules import Constant
+from gdlab.running.sweep import sweep
 
 HALF = LinearRegression([1.0, 1.0], [0.0, 0.0], intercept=False, cost="half_mse")
 

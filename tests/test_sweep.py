@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from gdlab import LinearRegression, descend, learning_rate_theory, load_dataset
-from gdlab.sweep import range_test, sweep
+from gdlab.running.sweep import range_test, sweep
 
 
 @pytest.fixture(scope="module")

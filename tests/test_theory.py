@@ -103,7 +103,7 @@ def test_vectorised_kinds_agree_with_regime(three_points, steps):
 
 def test_momentum_theory_matches_runs():
     from gdlab import LinearRegression, descend, learning_rate_theory
-    from gdlab.optimizers import momentum
+    from gdlab.running.optimizers import momentum
     from gdlab.theory import momentum_rate, momentum_stable, optimal_momentum
 
     x = np.linspace(-1, 3, 30)

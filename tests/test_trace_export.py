@@ -3,8 +3,8 @@
 import numpy as np
 
 from gdlab import LinearRegression, descend
-from gdlab.optimizers import momentum
-from gdlab.schedules import Constant
+from gdlab.running.optimizers import momentum
+from gdlab.running.schedules import Constant
 
 
 class HalfSquare:

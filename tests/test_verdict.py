@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from gdlab import LinearRegression, descend, learning_rate_theory, load_dataset
-from gdlab.verdict import judge, remaining_gap
+from gdlab.teaching.verdict import judge, remaining_gap
 
 
 @pytest.fixture

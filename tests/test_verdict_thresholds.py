@@ -11,9 +11,9 @@ import math
 import numpy as np
 import pytest
 
-from gdlab.descent import Trace
+from gdlab.running.descent import Trace
+from gdlab.teaching.verdict import judge, remaining_gap
 from gdlab.theory import LearningRateTheory
-from gdlab.verdict import judge, remaining_gap
 
 THEORY = LearningRateTheory(np.array([1.0, 4.0]))
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Mutation testing of one core module with mutmut 3, against that module's own unit tests.
 
-    python tools/mutation.py verdict            # mutate gdlab/verdict.py, print the survivors
-    python tools/mutation.py verdict --show     # also print the diff of every survivor
+    python tools/mutation.py teaching/verdict         # mutate gdlab/teaching/verdict.py
+    python tools/mutation.py teaching/verdict --show  # and print the diff of every survivor
 
 By hand, not in CI: `pip install mutmut` into the environment that runs the tests (mutmut runs
 them in its own process), and run this script with that environment's Python. Each module gets
@@ -26,26 +26,26 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Each module's own unit tests: what a mutant of that module has to fail.
 TESTS = {
-    "problem": ["test_problem.py"],
+    "models/linear": ["test_problem.py"],
     "theory": [
         "test_theory.py",
         "test_momentum_theory.py",
         "test_steps_to_shrink.py",
         "test_regime_words.py",
     ],
-    "descent": [
+    "running/descent": [
         "test_descent.py",
         "test_minibatch.py",
         "test_stopping_edges.py",
         "test_trace_export.py",
     ],
-    "affine": ["test_descent.py", "test_sweep.py", "test_stopping_edges.py"],
-    "sweep": ["test_sweep.py", "test_stopping_edges.py", "test_range_test.py"],
-    "optimizers": ["test_optimizers.py"],
-    "schedules": ["test_schedules.py", "test_schedule_values.py"],
+    "running/affine": ["test_descent.py", "test_sweep.py", "test_stopping_edges.py"],
+    "running/sweep": ["test_sweep.py", "test_stopping_edges.py", "test_range_test.py"],
+    "running/optimizers": ["test_optimizers.py"],
+    "running/schedules": ["test_schedules.py", "test_schedule_values.py"],
     "derivatives": ["test_derivatives.py", "test_gradient_check.py"],
-    "verdict": ["test_verdict.py", "test_verdict_thresholds.py"],
-    "expressions": ["test_expressions.py"],
+    "teaching/verdict": ["test_verdict.py", "test_verdict_thresholds.py"],
+    "expressions/*": ["test_expressions.py"],
 }
 
 
@@ -59,7 +59,7 @@ def main() -> int:
     args = parser.parse_args()
 
     tests = [f"tests/{name}" for name in TESTS[args.module] if (ROOT / "tests" / name).exists()]
-    work = ROOT / ".mutation" / args.module
+    work = ROOT / ".mutation" / args.module.replace("/", "-").replace("*", "all")
     work.mkdir(parents=True, exist_ok=True)
     for name in ("gdlab", "tests", "data"):
         link = work / name

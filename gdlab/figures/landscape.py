@@ -1,13 +1,5 @@
-"""Pure figure builders for the page: data in, plotly Figure out (no streamlit here).
-
-Colours are the Okabe–Ito palette, safe for the common colour-vision deficiencies, and every
-series also differs by marker or dash so nothing relies on colour alone. Fonts are large enough
-to read on a projector. Long histories are thinned for display only; the run is never touched.
-
-Figures are written as plain dicts and wrapped without plotly's per-property validation, which
-costs about 10 ms a figure, a fifth of the page's rerun budget; the tests validate every figure
-by building it again with validation on.
-"""
+"""The cost over θ with the run on it: the cost curve with its tangent (one parameter), the contour
+map and the cost along the descent direction (two)."""
 
 from __future__ import annotations
 
@@ -17,138 +9,24 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gdlab.derivatives import descent_slice, tangent
-from gdlab.descent import Trace
+from gdlab.figures.common import (
+    BLACK,
+    BLUE,
+    CONTOUR_POINTS,
+    CURVE_POINTS,
+    GREEN,
+    ORANGE,
+    SKY,
+    VERMILLION,
+    _arrow,
+    _figure,
+    _label,
+    _scatter,
+    thin_indices,
+)
+from gdlab.models.linear import LinearRegression
 from gdlab.number_format import number_text, signed_text
-from gdlab.problem import LinearRegression
-
-BLACK, ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE = (
-    "#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7",
-)  # fmt: skip
-PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK)
-FONT_SIZE = 16
-MAX_HISTORY_POINTS = 1_000
-CURVE_POINTS = 300
-CONTOUR_POINTS = 60
-
-
-def thin_indices(count: int, max_points: int = MAX_HISTORY_POINTS, keep: tuple[int, ...] = ()):
-    """At most about max_points indices of range(count), spread evenly, always with 0, the last
-    index and any in `keep` (the current step must stay exactly where it is)."""
-    if count <= max_points:
-        return np.arange(count)
-    spread = np.linspace(0, count - 1, max_points).round().astype(int)
-    extra = [k for k in keep if 0 <= k < count]
-    return np.unique(np.concatenate([spread, extra]).astype(int))
-
-
-def _figure(
-    traces: list[dict],
-    title: str,
-    x_title: str,
-    y_title: str,
-    *,
-    annotations: tuple[dict, ...] = (),
-    shapes: tuple[dict, ...] = (),
-    xaxis: dict | None = None,
-    yaxis: dict | None = None,
-) -> go.Figure:
-    layout = {
-        "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": FONT_SIZE + 2}},
-        "font": {"size": FONT_SIZE},
-        "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
-        # Explicit sizes: Streamlit's chart theme would otherwise shrink ticks and legend.
-        "legend": {"orientation": "h", "y": -0.25, "x": 0.0, "font": {"size": FONT_SIZE - 1}},
-        "height": 440,
-        "xaxis": _axis(x_title, xaxis),
-        "yaxis": _axis(y_title, yaxis),
-        "annotations": list(annotations),
-        "shapes": list(shapes),
-    }
-    return go.Figure({"data": traces, "layout": layout}, _validate=False)
-
-
-def _axis(title: str, extra: dict | None) -> dict:
-    axis = {"title": {"text": title, "font": {"size": FONT_SIZE}},
-            "tickfont": {"size": FONT_SIZE - 1}, **(extra or {})}  # fmt: skip
-    if axis.get("type") == "log":
-        axis.setdefault("exponentformat", "power")  # 10⁻³, not the SI prefix "1m"
-    return axis
-
-
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def log_ticks(low: float, high: float, mantissas: tuple[int, ...] = (1, 2, 5)) -> dict:
-    """Tick values and labels for a log axis over [low, high]: m·10ᵉ for each mantissa m.
-
-    Over a decade or two plotly labels the ticks between powers of ten by their first digit
-    alone ("2", "5", and "4" for 400), which reads as nonsense on a projector; these are written
-    in full (0.2, 500, 2×10⁻⁵). Empty (plotly's own ticks) for a range that is not positive and
-    finite, or wider than four decades.
-    """
-    if not (np.isfinite(low) and np.isfinite(high) and 0 < low <= high <= 1e4 * low):
-        return {}
-    exponents = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
-    ticks = [m * 10.0**e for e in exponents for m in mantissas if low <= m * 10.0**e <= high]
-    if len(ticks) < 2 and mantissas != (1, 2, 5):
-        return log_ticks(low, high)
-    if not ticks:
-        return {}
-    return {"tickvals": ticks, "ticktext": [_tick_text(tick) for tick in ticks]}
-
-
-def _tick_text(value: float) -> str:
-    if 1e-3 <= value < 1e6:
-        return f"{value:,.6g}"
-    exponent = int(np.floor(np.log10(value) + 1e-9))
-    mantissa = round(value / 10.0**exponent)
-    power = "10" + str(exponent).translate(_SUPERSCRIPTS)
-    return power if mantissa == 1 else f"{mantissa}×{power}"
-
-
-def _scatter(x, y, name: str, **style) -> dict:
-    return {
-        "type": "scatter",
-        "x": np.asarray(x, dtype=float),
-        "y": np.asarray(y, dtype=float),
-        "name": name,
-        **style,
-    }
-
-
-def _arrow(start, end, color: str = BLACK) -> dict:
-    return {
-        "x": float(end[0]),
-        "y": float(end[1]),
-        "ax": float(start[0]),
-        "ay": float(start[1]),
-        "xref": "x",
-        "yref": "y",
-        "axref": "x",
-        "ayref": "y",
-        "showarrow": True,
-        "arrowhead": 3,
-        "arrowsize": 1.6,
-        "arrowwidth": 2.5,
-        "arrowcolor": color,
-        "text": "",
-    }
-
-
-def _label(x, y, text: str, color: str = BLACK, yshift: int = 0, **extra) -> dict:
-    return {
-        "x": float(x),
-        "y": float(y),
-        "text": text,
-        "showarrow": False,
-        "yshift": yshift,
-        "font": {"color": color},
-        "bgcolor": "rgba(255,255,255,0.75)",
-        **extra,
-    }
-
-
-# -- the window a chart shows ------------------------------------------------------------------
+from gdlab.running.descent import Trace
 
 
 @dataclass(frozen=True)
@@ -204,9 +82,6 @@ def _left_view_note(view: View) -> tuple[dict, ...]:
 
 def _step_number(trace: Trace, k: int) -> int:
     return min(max(k, 0), trace.n_steps)
-
-
-# -- the cost curve (one parameter) --------------------------------------------------------
 
 
 def cost_curve_figure(problem: LinearRegression, trace: Trace, k: int, view: View) -> go.Figure:
@@ -297,9 +172,6 @@ def cost_curve_figure(problem: LinearRegression, trace: Trace, k: int, view: Vie
         yaxis={"range": [bottom, top * 1.02]},
         xaxis={"range": [lo, hi]},
     )
-
-
-# -- two parameters: contour and the slice along the descent direction --------------------
 
 
 def contour_figure(problem: LinearRegression, trace: Trace, k: int, view: View) -> go.Figure:
@@ -437,125 +309,4 @@ def slice_figure(problem: LinearRegression, trace: Trace, k: int) -> go.Figure:
         "distance t along −∇J",
         "cost J",
         yaxis={"range": [bottom - pad, top + pad]},
-    )
-
-
-# -- the data, and the cost history --------------------------------------------------------
-
-
-def fit_figure(
-    problem: LinearRegression, trace: Trace, k: int, x_label: str = "x", y_label: str = "y"
-) -> go.Figure:
-    """The raw data with the model at step k and the best fit, in the data's own units."""
-    k = _step_number(trace, k)
-    x, y = problem.x, problem.y
-    span = float(np.ptp(x)) or 1.0
-    points = 120 if problem.degree > 1 else 2
-    grid = np.linspace(x.min() - 0.05 * span, x.max() + 0.05 * span, points)
-    traces = [
-        _scatter(
-            x,
-            y,
-            "data",
-            mode="markers",
-            marker={"color": SKY, "size": 8, "line": {"color": BLUE, "width": 1}},
-        ),
-        _scatter(
-            grid,
-            problem.predict(problem.theta_star, grid),
-            "best fit θ*",
-            mode="lines",
-            line={"color": GREEN, "width": 3, "dash": "dot"},
-        ),
-        _scatter(
-            grid,
-            problem.predict(trace.thetas[k], grid),
-            f"model at step {k}",
-            mode="lines",
-            line={"color": VERMILLION, "width": 3},
-        ),
-    ]
-    # The y-range stays on the data, so a wild line is clipped instead of squashing the points.
-    y_span = float(np.ptp(y)) or 1.0
-    y_range = [float(y.min()) - 0.15 * y_span, float(y.max()) + 0.15 * y_span]
-    return _figure(
-        traces, f"Data and the model at step {k}", x_label, y_label, yaxis={"range": y_range}
-    )
-
-
-def excess_cost(costs: np.ndarray, min_cost: float) -> np.ndarray:
-    """J − J* for a log axis: round-off zeros shown at a floor far below anything real."""
-    excess = np.maximum(costs - min_cost, 0.0)
-    floor = max(float(costs[0]) * 1e-16, 1e-300)
-    return np.maximum(excess, floor)
-
-
-def history_figure(trace: Trace, k: int, min_cost: float | None, log_scale: bool) -> go.Figure:
-    """J(θₖ) against k, thinned for display, with step k marked.
-
-    On the log scale the excess cost J − J* is drawn, not J: a run that converges at a fixed
-    rate is then a straight line falling (and a diverging one a straight line rising), and a
-    slow run is visibly far from its minimum although J itself looks flat. On the linear scale
-    J* is a dotted reference line. A typed cost has no known J*, so its log scale shows J.
-    """
-    k = _step_number(trace, k)
-    index = thin_indices(trace.costs.size, keep=(k,))
-    excess = log_scale and min_cost is not None
-    shown = excess_cost(trace.costs, min_cost) if excess else trace.costs
-    log_scale = log_scale and (excess or bool(np.all(trace.costs > 0)))
-    name = "J(θₖ) − J*" if excess else "cost J(θₖ)"
-    traces = [
-        _scatter(
-            index,
-            shown[index],
-            name,
-            mode="lines+markers" if index.size <= 60 else "lines",
-            line={"color": BLUE, "width": 3},
-            marker={"size": 6},
-        ),
-        _scatter(
-            [k],
-            [shown[k]],
-            f"step {k}",
-            mode="markers",
-            marker={"color": VERMILLION, "size": 16, "symbol": "diamond"},
-        ),
-    ]
-    shapes, annotations = (), ()
-    if min_cost is not None and not log_scale:
-        shapes = (
-            {
-                "type": "line",
-                "xref": "paper",
-                "x0": 0,
-                "x1": 1,
-                "y0": min_cost,
-                "y1": min_cost,
-                "line": {"color": GREEN, "dash": "dot", "width": 2},
-            },
-        )
-        annotations = (
-            _label(
-                1,
-                min_cost,
-                f"minimum J* = {number_text(min_cost)}",
-                GREEN,
-                yshift=12,
-                xref="paper",
-                xanchor="right",
-                bgcolor="rgba(0,0,0,0)",  # a box would hide the converged end of the curve
-            ),
-        )
-    y_title = "J − J* (log scale)" if excess else "cost J (log scale)" if log_scale else "cost J"
-    yaxis = {"type": "log" if log_scale else "linear"}
-    if log_scale:
-        yaxis |= log_ticks(float(np.min(shown[index])), float(np.max(shown[index])))
-    return _figure(
-        traces,
-        "Cost history",
-        "step k",
-        y_title,
-        shapes=shapes,
-        annotations=annotations,
-        yaxis=yaxis,
     )

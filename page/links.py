@@ -13,12 +13,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from gdlab.controls import LR_MAX, LR_MIN, MAX_PAGE_STEPS
 from gdlab.data import DEFAULT_DATASET, list_datasets
-from gdlab.expressions import MAX_LENGTH, PRESET_COSTS
-from gdlab.optimizers import OPTIMIZERS
-from gdlab.presets import PRESETS_BY_KEY
-from gdlab.problem import COSTS, SCALINGS
+from gdlab.expressions import MAX_LENGTH
+from gdlab.models.linear import COSTS, SCALINGS
+from gdlab.running.optimizers import OPTIMIZERS
+from gdlab.teaching.cost_presets import PRESET_COSTS
+from gdlab.teaching.presets import PRESETS_BY_KEY
+from page.controls import LR_MAX, LR_MIN, MAX_PAGE_STEPS
 
 SOURCES = ("builtin", "synthetic", "upload")
 SECTIONS = ("step", "compare", "sweep", "range", "regimes", "optimizers", "derivatives", "custom")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gdlab.descent import Trace
+from gdlab.running.descent import Trace
 from gdlab.theory import LearningRateTheory
 
 # A run that ends this close to the minimum (relative excess cost) counts as having arrived.

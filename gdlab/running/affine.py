@@ -15,35 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from gdlab.linalg import matmul, matvec
+
 BLOCK = 64  # steps per product: long enough to amortise numpy's call cost, short enough to stop
-
-
-def matvec(matrices: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-    """Σⱼ Aᵢⱼvⱼ as d multiply-adds on whole arrays: d is tiny, and a reduction over a short last
-    axis costs numpy far more than a few elementwise passes."""
-    out = matrices[..., 0] * vectors[..., None, 0]
-    for j in range(1, matrices.shape[-1]):
-        out = out + matrices[..., j] * vectors[..., None, j]
-    return out
-
-
-def dot_last(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Σⱼ aⱼbⱼ over the last axis, unrolled like matvec."""
-    out = a[..., 0] * b[..., 0]
-    for j in range(1, a.shape[-1]):
-        out = out + a[..., j] * b[..., j]
-    return out
-
-
-def squared_norm(vectors: np.ndarray) -> np.ndarray:
-    return dot_last(vectors, vectors)
-
-
-def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    out = a[..., :, 0, None] * b[..., None, 0, :]
-    for j in range(1, a.shape[-1]):
-        out = out + a[..., :, j, None] * b[..., None, j, :]
-    return out
 
 
 def block_maps(m: np.ndarray, c: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -53,7 +27,7 @@ def block_maps(m: np.ndarray, c: np.ndarray, size: int) -> tuple[np.ndarray, np.
     powers[..., 0, :, :], offsets[..., 0, :] = m, c
     with np.errstate(all="ignore"):  # a diverging map overflows; callers stop before it
         for j in range(1, size):
-            powers[..., j, :, :] = _matmul(m, powers[..., j - 1, :, :])
+            powers[..., j, :, :] = matmul(m, powers[..., j - 1, :, :])
             offsets[..., j, :] = matvec(m, offsets[..., j - 1, :]) + c
     return powers, offsets
 

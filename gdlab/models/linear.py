@@ -21,7 +21,7 @@ import numpy as np
 from numpy.polynomial import polynomial as P
 
 from gdlab._validation import check_choice, check_int, readonly
-from gdlab.affine import dot_last, matvec
+from gdlab.linalg import dot_last, matvec
 
 Scaling = Literal["none", "standardize", "minmax"]
 CostName = Literal["mse", "half_mse"]
@@ -304,7 +304,7 @@ class LinearRegression:
         return 2.0 * self.cost_factor * (self._gram_times(theta) - self.xty)
 
     def cost_and_gradient(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """J(θ) and ∇J(θ) from one product with G, for the block steps of gdlab.affine.
+        """J(θ) and ∇J(θ) from one product with G, for the block steps of gdlab.running.affine.
 
         With r = Gθ − b: ∇J = 2k·r, and since Gθ* = b, J − J* = k(θ − θ*)ᵀG(θ − θ*) =
         k(θ − θ*)·r.
@@ -330,7 +330,7 @@ class LinearRegression:
 
     @property
     def cost_span(self) -> tuple[float, float]:
-        """Two values J spans where runs start (gdlab.descent.cost_spread): J ≥ 0, and
+        """Two values J spans where runs start (gdlab.running.descent.cost_spread): J ≥ 0, and
         J(0) = k·yᵀy/n, since every view of a fit (theta_bounds) contains θ = 0."""
         return 0.0, self.cost_factor * self.yty
 

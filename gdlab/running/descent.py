@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from gdlab._validation import check_float, check_int, check_vector, readonly
-from gdlab.affine import BLOCK, advance, block_maps, squared_norm
-from gdlab.optimizers import Optimizer
+from gdlab.linalg import squared_norm
+from gdlab.running.affine import BLOCK, advance, block_maps
+from gdlab.running.optimizers import Optimizer
 
 MAX_STEPS = 100_000
 # Converged: ‖∇J(θₖ)‖ ≤ GTOL·‖∇J(θ₀)‖ — relative, so it means the same in mm and in km —
@@ -206,7 +207,7 @@ def descend(
     `lr` is a float α in (0, 1e12] or a schedule k ↦ αₖ. The run stops early when converged
     (‖∇J‖ ≤ gtol·‖∇J(θ₀)‖) or diverged; a diverged run ends at its last finite step.
 
-    `optimizer` (see gdlab.optimizers) replaces the plain update by its own rule. With
+    `optimizer` (see gdlab.running.optimizers) replaces the plain update by its own rule. With
     `batch_size`, each step uses the gradient of a mini-batch of rows, drawn without replacement
     from a permutation reshuffled every epoch (seeded); the recorded cost and gradient stay
     those of the full data, and `batch_costs` holds each batch's own cost.
@@ -281,7 +282,7 @@ def descend(
 def _descend_affine(
     problem, theta: np.ndarray, lr: float, steps: int, gtol: float, divergence_factor: float
 ) -> Trace:
-    """The same run as the loop in `descend`, a block of steps at a time (gdlab.affine)."""
+    """The same run as the loop in `descend`, a block of steps at a time (gdlab.running.affine)."""
     with np.errstate(all="ignore"):
         cost0, grad0 = float(problem.cost_value(theta)), problem.gradient(theta)
         low, high, tolerance = stopping_thresholds(problem, cost0, grad0, gtol, divergence_factor)

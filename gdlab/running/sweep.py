@@ -1,7 +1,7 @@
 """Many learning rates at once: one batched computation with an α axis.
 
 `sweep` runs gradient descent for every α at once, on arrays with an α axis, a block of steps
-per numpy call (gdlab.affine), with the same arithmetic and stopping rules as `descend`: each
+per numpy call (`affine`), with the same arithmetic and stopping rules as `descend`: each
 row gives bit for bit the numbers a separate run would. It needs a quadratic problem (one with
 `affine_step`).
 
@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from gdlab._validation import check_float, check_int, check_vector, readonly
-from gdlab.affine import BLOCK, advance, block_maps
-from gdlab.descent import (
+from gdlab.running.affine import BLOCK, advance, block_maps
+from gdlab.running.descent import (
     DIVERGENCE_FACTOR,
     GTOL,
     MAX_LR,

@@ -1,0 +1,141 @@
+"""Step by step: the data with the model at step k, and the cost history (J − J* on a log axis, or
+J)."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from gdlab.figures.common import (
+    BLUE,
+    GREEN,
+    SKY,
+    VERMILLION,
+    _figure,
+    _label,
+    _scatter,
+    log_ticks,
+    thin_indices,
+)
+from gdlab.figures.landscape import _step_number
+from gdlab.models.linear import LinearRegression
+from gdlab.number_format import number_text
+from gdlab.running.descent import Trace
+
+
+def fit_figure(
+    problem: LinearRegression, trace: Trace, k: int, x_label: str = "x", y_label: str = "y"
+) -> go.Figure:
+    """The raw data with the model at step k and the best fit, in the data's own units."""
+    k = _step_number(trace, k)
+    x, y = problem.x, problem.y
+    span = float(np.ptp(x)) or 1.0
+    points = 120 if problem.degree > 1 else 2
+    grid = np.linspace(x.min() - 0.05 * span, x.max() + 0.05 * span, points)
+    traces = [
+        _scatter(
+            x,
+            y,
+            "data",
+            mode="markers",
+            marker={"color": SKY, "size": 8, "line": {"color": BLUE, "width": 1}},
+        ),
+        _scatter(
+            grid,
+            problem.predict(problem.theta_star, grid),
+            "best fit θ*",
+            mode="lines",
+            line={"color": GREEN, "width": 3, "dash": "dot"},
+        ),
+        _scatter(
+            grid,
+            problem.predict(trace.thetas[k], grid),
+            f"model at step {k}",
+            mode="lines",
+            line={"color": VERMILLION, "width": 3},
+        ),
+    ]
+    # The y-range stays on the data, so a wild line is clipped instead of squashing the points.
+    y_span = float(np.ptp(y)) or 1.0
+    y_range = [float(y.min()) - 0.15 * y_span, float(y.max()) + 0.15 * y_span]
+    return _figure(
+        traces, f"Data and the model at step {k}", x_label, y_label, yaxis={"range": y_range}
+    )
+
+
+def excess_cost(costs: np.ndarray, min_cost: float) -> np.ndarray:
+    """J − J* for a log axis: round-off zeros shown at a floor far below anything real."""
+    excess = np.maximum(costs - min_cost, 0.0)
+    floor = max(float(costs[0]) * 1e-16, 1e-300)
+    return np.maximum(excess, floor)
+
+
+def history_figure(trace: Trace, k: int, min_cost: float | None, log_scale: bool) -> go.Figure:
+    """J(θₖ) against k, thinned for display, with step k marked.
+
+    On the log scale the excess cost J − J* is drawn, not J: a run that converges at a fixed
+    rate is then a straight line falling (and a diverging one a straight line rising), and a
+    slow run is visibly far from its minimum although J itself looks flat. On the linear scale
+    J* is a dotted reference line. A typed cost has no known J*, so its log scale shows J.
+    """
+    k = _step_number(trace, k)
+    index = thin_indices(trace.costs.size, keep=(k,))
+    excess = log_scale and min_cost is not None
+    shown = excess_cost(trace.costs, min_cost) if excess else trace.costs
+    log_scale = log_scale and (excess or bool(np.all(trace.costs > 0)))
+    name = "J(θₖ) − J*" if excess else "cost J(θₖ)"
+    traces = [
+        _scatter(
+            index,
+            shown[index],
+            name,
+            mode="lines+markers" if index.size <= 60 else "lines",
+            line={"color": BLUE, "width": 3},
+            marker={"size": 6},
+        ),
+        _scatter(
+            [k],
+            [shown[k]],
+            f"step {k}",
+            mode="markers",
+            marker={"color": VERMILLION, "size": 16, "symbol": "diamond"},
+        ),
+    ]
+    shapes, annotations = (), ()
+    if min_cost is not None and not log_scale:
+        shapes = (
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "y0": min_cost,
+                "y1": min_cost,
+                "line": {"color": GREEN, "dash": "dot", "width": 2},
+            },
+        )
+        annotations = (
+            _label(
+                1,
+                min_cost,
+                f"minimum J* = {number_text(min_cost)}",
+                GREEN,
+                yshift=12,
+                xref="paper",
+                xanchor="right",
+                bgcolor="rgba(0,0,0,0)",  # a box would hide the converged end of the curve
+            ),
+        )
+    y_title = "J − J* (log scale)" if excess else "cost J (log scale)" if log_scale else "cost J"
+    yaxis = {"type": "log" if log_scale else "linear"}
+    if log_scale:
+        yaxis |= log_ticks(float(np.min(shown[index])), float(np.max(shown[index])))
+    return _figure(
+        traces,
+        "Cost history",
+        "step k",
+        y_title,
+        shapes=shapes,
+        annotations=annotations,
+        yaxis=yaxis,
+    )
