@@ -9,7 +9,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from page import compute, custom, experiments, inspector, optimizers, sidebar, state, style
+from page import (
+    compare,
+    compute,
+    derivative_lab,
+    own_cost,
+    race,
+    range_test,
+    regimes,
+    sidebar,
+    state,
+    step_by_step,
+    style,
+    summary,
+    sweep,
+)
 
 SECTIONS = {
     "step": "Step by step",
@@ -67,29 +81,29 @@ def main() -> None:
         label_visibility="collapsed",
     )
     if section != "custom":  # the typed cost has its own run; this one is the sidebar's
-        inspector.show_verdict(run)
-        inspector.show_metrics(model, run)
-        inspector.show_regime_bar(model, lr, steps)
+        summary.show_verdict(run)
+        summary.show_metrics(model, run)
+        summary.show_regime_bar(model, lr, steps)
 
     compared: tuple = ()
     if section == "compare":
-        compared = experiments.compare_rates(settings.model_key, model, theta0, steps)
+        compared = compare.compare_rates(settings.model_key, model, theta0, steps)
     elif section == "sweep":
-        experiments.sweep_section(settings.model_key, model, theta0)
+        sweep.sweep_section(settings.model_key, model, theta0)
     elif section == "range":
-        experiments.range_test_section(settings.model_key, model, theta0)
+        range_test.range_test_section(settings.model_key, model, theta0)
     elif section == "regimes":
-        experiments.regimes_section(model, run, lr)
+        regimes.regimes_section(model, run, lr)
     elif section == "optimizers":
-        optimizers.race_section(settings.model_key, model, theta0, lr, steps)
+        race.race_section(settings.model_key, model, theta0, lr, steps)
     elif section == "custom":
-        custom.custom_section()
+        own_cost.custom_section()
     elif section == "derivatives":
-        optimizers.derivative_lab(model, run.trace, st.session_state.get("k", 0))
+        derivative_lab.derivative_lab(model, run.trace, st.session_state.get("k", 0))
     else:
-        inspector.show_inspector(model, run, settings.dataset)
-        inspector.show_formulas(settings.cost)
-        inspector.show_table(run)
+        step_by_step.show_inspector(model, run, settings.dataset)
+        step_by_step.show_formulas(settings.cost, settings.params)
+        step_by_step.show_table(run)
     state.write_url(theta0, compared, section)
 
 

@@ -161,11 +161,15 @@ def test_step_buttons_move_the_inspector():
 
 
 def test_the_formulas_keep_x_and_alpha():
-    at = open_page()
+    at = open_page()  # one parameter: ŷ = θx
+    latex = " ".join(e.value for e in at.latex)
+    assert r"(\hat y_i - y_i)\,x_i" in latex
+    assert r"\theta \leftarrow \theta - \alpha\,J'(\theta)" in latex
+    assert any("drop the factor" in m.value for m in at.markdown)
+    at.radio(key="params").set_value(2).run()
     latex = " ".join(e.value for e in at.latex)
     assert r"(\hat y_i - y_i)\,x_{ij}" in latex
     assert r"\theta \leftarrow \theta - \alpha\,\nabla J(\theta)" in latex
-    assert any("drop the factor" in m.value for m in at.markdown)
 
 
 def test_table_and_download_are_built_only_when_opened():
@@ -348,3 +352,13 @@ def test_theta0_stays_valid_when_the_data_change():
     assert_clean(at)
     low, high = at.slider(key="theta0_θ").min, at.slider(key="theta0_θ").max
     assert low <= at.slider(key="theta0_θ").value <= high
+
+
+def test_the_maths_shows_the_model_in_use():
+    at = open_page()
+    at.radio(key="params").set_value(1).run()
+    latex = " ".join(element.value for element in at.latex)
+    assert r"\hat y_i = \theta x_i" in latex and r"\theta_0" not in latex
+    at.radio(key="params").set_value(2).run()
+    latex = " ".join(element.value for element in at.latex)
+    assert r"\hat y_i = \theta_0 + \theta_1 x_i" in latex

@@ -18,8 +18,8 @@ from test_expressions import HOSTILE as HOSTILE_FORMULAS
 from test_plain import read_back
 
 from gdlab.expressions import ExpressionError, parse
-from page.custom import MAX_ERROR_LENGTH
 from page.links import FIELDS, OPTIMIZER_NAMES, read_link
+from page.own_cost import MAX_ERROR_LENGTH
 from page.plain import WORD_JOINER
 from page.state import MAX_NOTICE_LENGTH, MAX_NOTICES
 

@@ -1,5 +1,5 @@
-"""Beyond plain gradient descent: an optimizer race with schedules and mini-batches, momentum
-theory, and the derivative lab."""
+"""Optimizers: a race of gradient descent, momentum, Nesterov, AdaGrad, RMSProp and Adam, with
+schedules, mini-batches and the stability region of momentum."""
 
 from __future__ import annotations
 
@@ -7,19 +7,20 @@ import numpy as np
 import streamlit as st
 
 from gdlab import figures
-from gdlab.derivatives import derivative_errors
 from gdlab.running import schedules
 from gdlab.running.optimizers import DEFAULT_LRS, OPTIMIZERS
 from gdlab.theory import momentum_rate, momentum_stable, optimal_momentum
 from page import compute
+from page.charts import CHART_CONFIG
 from page.compute import Model
 from page.controls import fmt
-from page.inspector import CHART_CONFIG
 from page.sidebar import clamp_state
 from page.state import defaults
 
 NAMES = {"gd": "Gradient descent", "momentum": "Momentum", "nesterov": "Nesterov",
          "adagrad": "AdaGrad", "rmsprop": "RMSProp", "adam": "Adam"}  # fmt: skip
+
+
 SCHEDULE_NAMES = {
     "constant": "constant",
     "step": "step decay",
@@ -145,47 +146,4 @@ def momentum_theory(model: Model, lr: float, mu: float) -> None:
         f"The best pair is α = {fmt(best_lr)}, μ = {fmt(best_mu, 3)}: rate "
         f"{fmt(best_rate, 3)} = (√κ − 1)/(√κ + 1), against {fmt(plain, 3)} "
         "= (κ − 1)/(κ + 1) for the best plain rate (Goh, *Why Momentum Really Works*, 2017)."
-    )
-
-
-def derivative_lab(model: Model, trace, k: int) -> None:
-    problem = model.problem
-    k = min(max(k, 0), trace.n_steps)
-    names = problem.param_names
-    j = 0
-    if problem.n_params > 1:
-        j = st.radio(
-            "Derivative with respect to",
-            range(problem.n_params),
-            format_func=lambda i: names[i],
-            horizontal=True,
-            key="lab_param",
-        )
-    theta = trace.thetas[k].copy()
-
-    def along(t: float) -> float:
-        point = theta.copy()
-        point[j] = t
-        return float(problem.cost_value(point))
-
-    exact = float(trace.grads[k, j])
-    errors = derivative_errors(along, exact, float(theta[j]))
-    st.plotly_chart(
-        figures.derivative_error_figure(errors, f"{names[j]} = {theta[j]:.4g}"),
-        config=CHART_CONFIG,
-        key="derivative_errors",
-    )
-    best_central = errors.central.min()
-    st.markdown(
-        f"At step k = {k}, the exact derivative ∂J/∂{names[j]} = **{fmt(exact, 10)}** "
-        f"(from the formula with the factor x). Central differences get within "
-        f"{fmt(best_central, 2)} at their best step, forward differences within "
-        f"{fmt(errors.forward.min(), 2)}. Too large an h and the difference quotient measures "
-        "the curve, not the tangent (truncation); too small and the two costs agree in almost "
-        "every digit, so their difference is mostly rounding (round-off)."
-    )
-    st.markdown(
-        "Here J is a parabola in each parameter, so the central difference has no truncation "
-        "error at all (the h² term of its Taylor series vanishes): its right arm stays flat, "
-        "while the forward difference pays h/2·J″. Try your own cost to see both arms."
     )

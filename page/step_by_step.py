@@ -1,4 +1,5 @@
-"""The run at a glance (verdict, metrics) and step by step (the inspector), with the maths."""
+"""Step by step: the step controls, the cost landscape, the data and the history at step k, the
+update written out in numbers, the maths and the table of every step."""
 
 from __future__ import annotations
 
@@ -7,48 +8,14 @@ import streamlit as st
 import gdlab
 from gdlab import figures
 from gdlab.number_format import number_latex as tex
+from gdlab.teaching.lessons import least_squares_maths
+from page.charts import CHART_CONFIG
 from page.compute import Model, Run
 from page.controls import fmt
 
-VERDICT_BOXES = {
-    "smooth": st.success,
-    "oscillating": st.info,
-    "slow": st.warning,
-    "boundary": st.warning,
-    "diverging": st.error,
-}
-CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
-
-
-def show_verdict(run: Run) -> None:
-    with st.container(key="verdict"):
-        VERDICT_BOXES[run.verdict.kind](f"**{run.verdict.headline}** {run.verdict.detail}")
-
-
-def show_metrics(model: Model, run: Run) -> None:
-    trace, problem = run.trace, model.problem
-    final_theta = [(f"Final {name}", fmt(v)) for name, v in
-                   zip(problem.param_names, trace.theta, strict=True)]  # fmt: skip
-    tiles = [
-        ("Final cost J", fmt(trace.cost)),
-        ("Minimum J*", fmt(problem.min_cost)),
-        *final_theta,
-        ("Steps taken", f"{trace.n_steps:,}"),
-        ("Gradient norm ‖∇J‖", fmt(float(trace.grad_norms[-1]), 3)),
-    ]
-    # A wrapping row of tiles as wide as their text: a narrow screen puts them on two lines
-    # instead of cutting "3.719×10¹¹" to "3.7…".
-    with st.container(horizontal=True, gap="medium", key="metrics"):
-        for label, value in tiles:
-            st.metric(label, value, width="content")
-
-
-def show_regime_bar(model: Model, lr: float, steps: int) -> None:
-    figure = figures.regime_bar_figure(model.theory, lr, steps)
-    st.plotly_chart(figure, config=CHART_CONFIG, key="regime_bar")
-
-
 PLAY_SPEEDS = {1: "1 step", 5: "5 steps", 25: "25 steps"}  # per tick of the timer
+
+
 PLAY_INTERVAL_S = 0.3
 
 
@@ -160,34 +127,13 @@ def show_inspector(model: Model, run: Run, dataset: gdlab.Dataset) -> None:
     st.fragment(inspector, run_every=interval)(model, run, dataset.x_label, dataset.y_label)
 
 
-def show_formulas(cost: str) -> None:
+def show_formulas(cost: str, n_params: int) -> None:
+    lesson = least_squares_maths(cost, n_params)
     with st.expander("The maths: cost, gradient and update", expanded=False):
-        half = cost == "half_mse"
-        j_factor = r"\frac{1}{2n}" if half else r"\frac{1}{n}"
-        g_factor = r"\frac{1}{n}" if half else r"\frac{2}{n}"
-        st.latex(
-            rf"J(\theta) = {j_factor}\sum_{{i=1}}^{{n}} (\hat y_i - y_i)^2,"
-            r"\qquad \hat y_i = \theta_0 + \theta_1 x_i"
-        )
-        st.latex(
-            rf"\frac{{\partial J}}{{\partial \theta_j}} = {g_factor}\sum_{{i=1}}^{{n}}"
-            r" (\hat y_i - y_i)\,x_{ij} \qquad (x_{i0} = 1,\; x_{i1} = x_i)"
-        )
-        st.latex(r"\theta \leftarrow \theta - \alpha\,\nabla J(\theta)")
-        st.markdown(
-            "**Watch out for a common mistake.** Some widely read derivations drop the factor "
-            "$x_{ij}$ from the gradient or the learning rate α from the update. Both are wrong: "
-            "without $x_{ij}$ every parameter gets the intercept's gradient, so the slope moves "
-            "by the wrong amount and often in the wrong direction; without α the step is the "
-            "raw gradient, whose size depends on the units of the data, and the descent "
-            "diverges whenever the curvature exceeds 2. The chain rule gives "
-            r"$\partial(\hat y_i - y_i)^2/\partial\theta_j = 2(\hat y_i - y_i)\,x_{ij}$."
-        )
-        st.markdown(
-            "**Why α_crit = 2/λ_max.** Near the minimum each step multiplies the error along "
-            "each eigenvector of the Hessian by 1 − αλ: it shrinks smoothly when αλ < 1, "
-            "overshoots but shrinks when 1 < αλ < 2, and grows when αλ > 2."
-        )
+        for formula in lesson.formulas:
+            st.latex(formula)
+        for note in lesson.notes:
+            st.markdown(note)
 
 
 def show_table(run: Run) -> None:

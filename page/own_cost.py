@@ -12,16 +12,12 @@ from gdlab.models.typed import CustomCost
 from gdlab.running.descent import Trace, descend
 from gdlab.running.optimizers import OPTIMIZERS
 from gdlab.teaching.cost_presets import PRESET_COSTS
+from page.charts import CHART_CONFIG
 from page.controls import fmt
-from page.inspector import CHART_CONFIG
-from page.optimizers import NAMES
 from page.plain import quote
+from page.race import NAMES
 
 OWN = "your own"
-STARTS = {"two minima": (2.0,), "narrow valley": (2.5, 1.0), "saddle": (1.5, 0.05),
-          "Rosenbrock": (-1.2, 1.0), "Himmelblau": (0.0, 0.0), "plateau": (1.2, 1.0)}  # fmt: skip
-RATES = {"two minima": 0.02, "narrow valley": 0.035, "saddle": 0.1, "Rosenbrock": 0.001,
-         "Himmelblau": 0.01, "plateau": 0.5}  # fmt: skip
 MAX_ERROR_LENGTH = 400  # longer than any parser message, whose quotes of the formula are short
 GRID_POINTS = {1: 301, 2: 61}  # per parameter, to look for a θ where a typed J is defined
 
@@ -41,16 +37,17 @@ def _choose_preset() -> str:
             preset = PRESET_COSTS[name]
             st.session_state["custom_text"] = preset.text
             st.session_state["custom_params"] = preset.n_params
-            for j, value in enumerate(STARTS[name]):
+            for j, value in enumerate(preset.start):
                 st.session_state[f"custom_theta0_{j}"] = value
-            st.session_state["custom_lr"] = RATES[name]
+            st.session_state["custom_lr"] = preset.rate
             st.session_state["custom_k"] = 0
 
     st.session_state.setdefault("custom_text", PRESET_COSTS["two minima"].text)
     st.session_state.setdefault("custom_params", 1)
-    for j, value in enumerate(STARTS["Rosenbrock"]):
+    # The first surface's start for θ₀ (it has one parameter), Rosenbrock's for θ₁.
+    for j, value in enumerate(PRESET_COSTS["Rosenbrock"].start):
         st.session_state.setdefault(
-            f"custom_theta0_{j}", STARTS["two minima"][0] if j == 0 else value
+            f"custom_theta0_{j}", PRESET_COSTS["two minima"].start[0] if j == 0 else value
         )
     name = st.selectbox(
         "Start from a classic surface", [*PRESET_COSTS, OWN], key="custom_preset", on_change=load
@@ -94,7 +91,7 @@ def custom_section() -> None:
         )
         for j in range(n_params)
     )
-    st.session_state.setdefault("custom_lr", RATES["two minima"])
+    st.session_state.setdefault("custom_lr", PRESET_COSTS["two minima"].rate)
     lr = columns[n_params].number_input("α", 1e-8, 100.0, key="custom_lr", format="%g")
     st.session_state.setdefault("custom_steps", 200)
     steps = columns[n_params + 1].slider("steps", 1, 2000, key="custom_steps")
