@@ -49,9 +49,10 @@ def unpinned_or_outside_range(declared: list[str], locked: dict[str, Version]) -
     ]
 
 
-def test_ruff_is_clean():
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]])
+def test_ruff_is_clean(command):
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", str(ROOT)], capture_output=True, text=True
+        [sys.executable, "-m", "ruff", *command, str(ROOT)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
