@@ -81,8 +81,8 @@ def sharpness(
     apply = hessian_operator(problem, theta)
     rng = np.random.default_rng(seed)
     q = rng.standard_normal(d)
-    if start is not None:
-        start = np.asarray(start, dtype=np.float64)
+    start = None if start is None else np.asarray(start, dtype=np.float64)
+    if start is not None and np.all(np.isfinite(start)) and np.any(start):
         q = start / np.linalg.norm(start) + _WARM_NOISE * q / np.linalg.norm(q)
     q /= np.linalg.norm(q)
     basis = np.empty((min(max_iter, d), d))

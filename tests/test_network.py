@@ -105,6 +105,11 @@ def test_the_hessian_vector_product_matches_differences_of_the_gradient(config, 
     np.testing.assert_allclose(exact, numerical, rtol=1e-5, atol=1e-7 * max(1, np.abs(exact).max()))
     hessian = net.hessian_at(theta)
     np.testing.assert_allclose(hessian @ vector, exact, rtol=1e-10, atol=1e-12)
+    # and the whole Hessian, column by column, against differences of the gradient
+    numerical_hessian = np.column_stack(
+        [central_gradient(lambda t, j=j: net.gradient(t)[j], theta) for j in range(theta.size)]
+    )
+    np.testing.assert_allclose(hessian, numerical_hessian, rtol=1e-5, atol=1e-7)
 
 
 def test_backpropagation_on_two_units_and_three_points_by_hand():
