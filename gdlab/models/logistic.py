@@ -51,7 +51,7 @@ class LogisticRegression:
     x : the raw features, shape (n,) for one feature or (n, m) for m ≤ MAX_FEATURES; finite.
     y : the labels, n values each 0 or 1 (True/False), with both classes present.
     scaling : "none", "standardize" or "minmax", applied to each feature column as
-        gdlab.problem.FeatureScaling does for a straight line.
+        FeatureScaling does for a straight line.
 
     cost_value and gradient accept a batch: θ of shape (..., d) gives (...) or (..., d).
     """
@@ -203,7 +203,7 @@ class LogisticRegression:
         """(1/m)Σᵢ(σ(sᵢ) − yᵢ)xᵢ over the chosen m rows."""
         return self._gradient(theta, rows)
 
-    # -- what gdlab.descent reads ----------------------------------------------------------------
+    # -- what descend reads ------------------------------------------------------------------
 
     @property
     def cost_span(self) -> tuple[float, float]:

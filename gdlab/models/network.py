@@ -280,7 +280,7 @@ class OneHiddenLayer:
         hessian = np.column_stack(columns)
         return (hessian + hessian.T) / 2  # symmetric in exact arithmetic; rounding only
 
-    # -- what gdlab.descent reads ----------------------------------------------------------------
+    # -- what descend reads ------------------------------------------------------------------
 
     @property
     def cost_span(self) -> tuple[float, float]:
