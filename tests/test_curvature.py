@@ -10,10 +10,10 @@ import pytest
 
 from gdlab.curvature import TOL, sharpness, sharpness_along
 from gdlab.data import load_dataset
-from gdlab.descent import descend
+from gdlab.models.linear import LinearRegression
 from gdlab.models.logistic import faithful_eruptions, penguin_species
 from gdlab.models.network import OneHiddenLayer
-from gdlab.problem import LinearRegression
+from gdlab.running.descent import descend
 
 
 class Quadratic:

@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gdlab.data import DATA_DIR
-from gdlab.descent import descend
 from gdlab.models.logistic import (
     LogisticRegression,
     faithful_eruptions,
     penguin_species,
 )
+from gdlab.running.descent import descend
 
 # A small non-separable set: x = 0…5 with the labels mixed in the middle.
 X_SMALL = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])

@@ -12,9 +12,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from gdlab.data import load_dataset
-from gdlab.descent import descend
 from gdlab.models.logistic import faithful_eruptions
 from gdlab.models.network import OneHiddenLayer
+from gdlab.running.descent import descend
 
 EPS = np.finfo(float).eps
 

@@ -5,6 +5,16 @@ Every model obeys the protocol `gdlab.running.descent.Problem`: `n_params`, `cos
 """
 
 from gdlab.models.linear import COSTS, SCALINGS, FeatureScaling, LinearRegression
+from gdlab.models.logistic import LogisticRegression
+from gdlab.models.network import OneHiddenLayer
 from gdlab.models.typed import CustomCost
 
-__all__ = ["COSTS", "SCALINGS", "CustomCost", "FeatureScaling", "LinearRegression"]
+__all__ = [
+    "COSTS",
+    "SCALINGS",
+    "CustomCost",
+    "FeatureScaling",
+    "LinearRegression",
+    "LogisticRegression",
+    "OneHiddenLayer",
+]

@@ -30,7 +30,7 @@ import pandas as pd
 
 from gdlab._validation import check_choice, check_float, check_int, readonly
 from gdlab.data import DATA_DIR, load_dataset
-from gdlab.problem import SCALINGS, FeatureScaling
+from gdlab.models.linear import SCALINGS, FeatureScaling
 
 MAX_FEATURES = 2  # the separation check below enumerates pairs of points: d ≤ 3 parameters
 EPS = float(np.finfo(np.float64).eps)

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gdlab._validation import check_choice, check_int, readonly
+from gdlab.models.linear import SCALINGS, FeatureScaling
 from gdlab.models.logistic import sigmoid
-from gdlab.problem import SCALINGS, FeatureScaling
 
 MAX_WIDTH = 32
 MAX_INPUTS = 4
