@@ -14,6 +14,7 @@ from page import (
     compute,
     derivative_lab,
     own_cost,
+    predict,
     race,
     range_test,
     regimes,
@@ -69,8 +70,8 @@ def main() -> None:
 
     state.show_notices()
     preset = sidebar.active_preset(lr)
-    if preset is not None:
-        st.info(f"**Preset: {preset.title}.** {preset.notice}")
+    predicting = predict.enabled()
+    revealed = True
     st.session_state.setdefault("section", "step")  # a link may have set it already
     section = st.segmented_control(
         "Section",
@@ -80,6 +81,14 @@ def main() -> None:
         required=True,
         label_visibility="collapsed",
     )
+    if predicting and section != "custom":
+        question = (settings.data_key, settings.model_key, theta0, lr, steps)
+        revealed = predict.gate(question, model, run, lr)
+    if not revealed:  # the guess comes first: nothing below may give the answer away
+        state.write_url(theta0, (), section)
+        return
+    if preset is not None:
+        st.info(f"**Preset: {preset.title}.** {preset.notice}")
     if section != "custom":  # the typed cost has its own run; this one is the sidebar's
         summary.show_verdict(run)
         summary.show_metrics(model, run)

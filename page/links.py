@@ -128,6 +128,7 @@ FIELDS: dict[str, LinkField] = {
     "steps": LinkField(_number(1, MAX_PAGE_STEPS, integer=True), 50),
     "k": LinkField(_number(0, MAX_PAGE_STEPS, integer=True), 0),
     "log": LinkField(_flag, True),
+    "predict": LinkField(_flag, False),
     "compare": LinkField(_numbers(LR_MIN, LR_MAX, MAX_COMPARE), ()),
     "preset": LinkField(_choice(*PRESETS_BY_KEY), ""),
     # the sections' own controls

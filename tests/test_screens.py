@@ -103,3 +103,34 @@ def test_readme_screenshots(server: str, chromium: Browser, name: str) -> None:
             target.write_bytes(png)
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("name", list(screens.SIZES))
+def test_predict_then_reveal_reads_cleanly(server: str, chromium: Browser, name: str) -> None:
+    """The guess form, then the revealed page: both clean, and no chart before the guess."""
+    context = chromium.new_context(viewport=screens.SIZES[name])
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        page.goto(server + "?predict=1&lr=0.005")
+        page.get_by_text("What will α").wait_for()
+        page.get_by_text("Predict, then reveal").wait_for()
+        browser.wait_for_idle(page)
+        assert page.locator(".js-plotly-plot").count() == 0
+        problems = {k: v for k, v in screens.all_problems(page).items() if v}
+        assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"predict-form-{name}.png"))
+        page.get_by_text("oscillating", exact=True).click()
+        page.get_by_text("under 10", exact=True).click()
+        page.get_by_role("button", name="Reveal", exact=True).click()
+        browser.wait_for_charts(page, 1)
+        browser.wait_for_idle(page)
+        assert "you said oscillating, it is diverging" in page.inner_text("body")
+        assert page.get_by_text("What will α").count() == 0  # the form gives way to the answer
+        browser.assert_no_exception(page)
+        problems = {k: v for k, v in screens.all_problems(page).items() if v}
+        assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+        page.screenshot(path=str(ARTIFACTS / f"predict-revealed-{name}.png"))
+    finally:
+        context.close()
