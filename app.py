@@ -13,6 +13,7 @@ from page import (
     compare,
     compute,
     derivative_lab,
+    ghosts,
     own_cost,
     predict,
     race,
@@ -102,7 +103,7 @@ def main() -> None:
     elif section == "range":
         range_test.range_test_section(settings.model_key, model, theta0)
     elif section == "regimes":
-        regimes.regimes_section(model, run, lr)
+        regimes.regimes_section(settings.model_key, model, theta0, run, lr)
     elif section == "optimizers":
         race.race_section(settings.model_key, model, theta0, lr, steps)
     elif section == "custom":
@@ -110,7 +111,9 @@ def main() -> None:
     elif section == "derivatives":
         derivative_lab.derivative_lab(model, run.trace, st.session_state.get("k", 0))
     else:
-        step_by_step.show_inspector(model, run, settings.dataset)
+        ghosts.controls()
+        ghost_runs = ghosts.remember((settings.model_key, theta0), lr, run)
+        step_by_step.show_inspector(model, run, settings.dataset, ghost_runs)
         step_by_step.show_formulas(settings.cost, settings.params)
         step_by_step.show_table(run)
     state.write_url(theta0, compared, section)

@@ -6,12 +6,40 @@ from __future__ import annotations
 import streamlit as st
 
 from gdlab import figures
+from gdlab.figures.four_regimes import MULTIPLES, STEPS
+from page import compute
 from page.charts import CHART_CONFIG
 from page.compute import Model, Run
 from page.controls import fmt
 
 
-def regimes_section(model: Model, run: Run, lr: float) -> None:
+def four_regimes(model_key: tuple, model: Model, theta0: tuple) -> None:
+    """One click, every regime: four rates from the same start on one chart."""
+    theory, problem = model.theory, model.problem
+    kinds = tuple(MULTIPLES)
+    rates = [MULTIPLES[kind] * theory.critical_lr for kind in kinds]
+    runs = [compute.run_descent(model_key, model, theta0, lr, STEPS) for lr in rates]
+    labels = [
+        f"{theory.regime(lr, STEPS).title}: α = {fmt(lr)} ({MULTIPLES[kind]:g}·α_crit)"
+        for kind, lr in zip(kinds, rates, strict=True)
+    ]
+    # The oscillating run visits both sides of θ*: its view holds every trail but the one
+    # that diverges, which leaves it as it should.
+    view = figures.parameter_view(problem, runs[kinds.index("oscillating")].trace)
+    traces = [run.trace for run in runs]
+    st.plotly_chart(
+        figures.four_regimes_figure(problem, traces, kinds, labels, view),
+        config=CHART_CONFIG,
+        key="four_regimes_chart",
+    )
+    st.caption(
+        "Too small creeps down one side; a good rate walks straight in; above 1/λ_max each "
+        "step jumps across the minimum; above α_crit = 2/λ_max every jump lands further out."
+    )
+
+
+def regimes_section(model_key: tuple, model: Model, theta0: tuple, run: Run, lr: float) -> None:
+    four_regimes(model_key, model, theta0)
     theory = model.theory
     st.markdown(
         f"Each step multiplies the error along the steepest direction by 1 − αλ_max = "

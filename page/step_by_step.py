@@ -83,7 +83,7 @@ def step_in_numbers(problem: gdlab.LinearRegression, trace: gdlab.Trace, k: int)
     )
 
 
-def inspector(model: Model, run: Run, x_label: str, y_label: str) -> None:
+def inspector(model: Model, run: Run, x_label: str, y_label: str, ghosts: tuple = ()) -> None:
     """Step through the run: a fragment, so it redraws alone and never reruns the descent."""
     problem, trace = model.problem, run.trace
     k = step_controls(trace.n_steps)
@@ -97,10 +97,10 @@ def inspector(model: Model, run: Run, x_label: str, y_label: str) -> None:
     with st.container(key="charts"):
         left, right = st.columns(2)
         if problem.n_params == 1:
-            left.plotly_chart(figures.cost_curve_figure(problem, trace, k, view),
+            left.plotly_chart(figures.cost_curve_figure(problem, trace, k, view, ghosts),
                               config=CHART_CONFIG, key="curve")  # fmt: skip
         else:
-            left.plotly_chart(figures.contour_figure(problem, trace, k, view),
+            left.plotly_chart(figures.contour_figure(problem, trace, k, view, ghosts),
                               config=CHART_CONFIG, key="contour")  # fmt: skip
             right.plotly_chart(figures.slice_figure(problem, trace, k),
                                config=CHART_CONFIG, key="slice")  # fmt: skip
@@ -110,7 +110,9 @@ def inspector(model: Model, run: Run, x_label: str, y_label: str) -> None:
         if problem.n_params == 1:
             left, right = st.columns(2)
         log_scale = st.session_state.setdefault("log_history", True)
-        left.plotly_chart(figures.history_figure(trace, k, problem.min_cost, log_scale),
+        left.plotly_chart(figures.history_figure(
+            trace, k, problem.min_cost, log_scale, ghosts
+        ),
                           config=CHART_CONFIG, key="history")  # fmt: skip
         with right:
             st.toggle(
@@ -122,9 +124,10 @@ def inspector(model: Model, run: Run, x_label: str, y_label: str) -> None:
             step_in_numbers(problem, trace, k)
 
 
-def show_inspector(model: Model, run: Run, dataset: gdlab.Dataset) -> None:
+def show_inspector(model: Model, run: Run, dataset: gdlab.Dataset, ghost_runs: tuple = ()) -> None:
     interval = PLAY_INTERVAL_S if st.session_state.get("playing") else None
-    st.fragment(inspector, run_every=interval)(model, run, dataset.x_label, dataset.y_label)
+    labels = (dataset.x_label, dataset.y_label)
+    st.fragment(inspector, run_every=interval)(model, run, *labels, ghost_runs)
 
 
 def show_formulas(cost: str, n_params: int) -> None:

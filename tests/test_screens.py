@@ -134,3 +134,27 @@ def test_predict_then_reveal_reads_cleanly(server: str, chromium: Browser, name:
         page.screenshot(path=str(ARTIFACTS / f"predict-revealed-{name}.png"))
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("name", list(screens.SIZES))
+def test_ghosts_read_cleanly(server: str, chromium: Browser, name: str) -> None:
+    """Three rates kept as ghosts under a fourth: still no overlapping or cut text."""
+    page = open_sized(chromium, server, screens.SIZES[name])
+    try:
+        page.get_by_text("Keep earlier runs as ghosts").click()
+        browser.wait_for_idle(page)
+        slider = page.get_by_role("slider", name="Learning rate α (log scale)")
+        slider.focus()
+        for _ in range(3):  # three more rates, each a run of its own
+            for _ in range(6):
+                with browser.rerun(page):
+                    slider.press("ArrowRight")
+        browser.wait_for_idle(page)
+        browser.assert_no_exception(page)
+        assert page.get_by_text("earlier α = 0.001", exact=True).count() >= 1  # a legend entry
+        problems = {k: v for k, v in screens.all_problems(page).items() if v}
+        assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"ghosts-{name}.png"), full_page=True)
+    finally:
+        page.context.close()

@@ -1,8 +1,9 @@
 """Pure figure builders for the page: data in, plotly Figure out (no streamlit here).
 
 One module per view the page shows: `step` (the data and the cost history), `landscape` (the
-cost over θ with the run on it), `compare`, `sweep`, `range_test`, `regimes`, `race` and
-`derivative_lab`; `common` and `thresholds` hold what they share.
+cost over θ with the run on it), `compare`, `sweep`, `range_test`, `regimes`, `race`,
+`derivative_lab` and `four_regimes`; `common`, `thresholds` and `ghosts` (earlier runs drawn
+faintly) hold what they share.
 
 Colours are the Okabe–Ito palette, safe for the common colour-vision deficiencies, and every
 series also differs by marker or dash so nothing relies on colour alone. Fonts are large enough
@@ -12,6 +13,8 @@ to read on a projector. Long histories are thinned for display only; the run is 
 from gdlab.figures.common import FONT_SIZE, MAX_HISTORY_POINTS, PALETTE, log_ticks, thin_indices
 from gdlab.figures.compare import compare_history_figure, paths_figure
 from gdlab.figures.derivative_lab import derivative_error_figure
+from gdlab.figures.four_regimes import four_regimes_figure
+from gdlab.figures.ghosts import Ghost, ghost_of
 from gdlab.figures.landscape import (
     View,
     contour_figure,
@@ -41,6 +44,7 @@ __all__ = [
     "FONT_SIZE",
     "MAX_HISTORY_POINTS",
     "PALETTE",
+    "Ghost",
     "View",
     "cobweb_figure",
     "compare_history_figure",
@@ -51,6 +55,8 @@ __all__ = [
     "derivative_error_figure",
     "excess_cost",
     "fit_figure",
+    "four_regimes_figure",
+    "ghost_of",
     "history_figure",
     "log_ticks",
     "momentum_region_figure",

@@ -3,6 +3,7 @@ map and the cost along the descent direction (two)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ from gdlab.figures.common import (
     _scatter,
     thin_indices,
 )
+from gdlab.figures.ghosts import Ghost, path_traces
 from gdlab.models.linear import LinearRegression
 from gdlab.number_format import number_text, signed_text
 from gdlab.running.descent import Trace
@@ -84,8 +86,11 @@ def _step_number(trace: Trace, k: int) -> int:
     return min(max(k, 0), trace.n_steps)
 
 
-def cost_curve_figure(problem: LinearRegression, trace: Trace, k: int, view: View) -> go.Figure:
-    """J(θ) with the path so far, the tangent at θₖ labelled with its slope, and the step."""
+def cost_curve_figure(
+    problem: LinearRegression, trace: Trace, k: int, view: View, ghosts: Sequence[Ghost] = ()
+) -> go.Figure:
+    """J(θ) with the path so far, the tangent at θₖ labelled with its slope, and the step;
+    earlier runs (`ghosts`) faintly underneath."""
     k = _step_number(trace, k)
     lo, hi = view.box[0]
     grid = np.linspace(lo, hi, CURVE_POINTS)
@@ -97,6 +102,7 @@ def cost_curve_figure(problem: LinearRegression, trace: Trace, k: int, view: Vie
     shown = np.flatnonzero(view.contains(trace.thetas[: k + 1]))
     traces = [
         _scatter(grid, curve, "cost J(θ)", mode="lines", line={"color": BLUE, "width": 3}),
+        *path_traces(ghosts, view.contains, one_parameter=True),
         _scatter(
             trace.thetas[shown, 0],
             trace.costs[shown],
@@ -174,8 +180,11 @@ def cost_curve_figure(problem: LinearRegression, trace: Trace, k: int, view: Vie
     )
 
 
-def contour_figure(problem: LinearRegression, trace: Trace, k: int, view: View) -> go.Figure:
-    """Contours of J(θ₀, θ₁) with the path up to step k and the step about to be taken."""
+def contour_figure(
+    problem: LinearRegression, trace: Trace, k: int, view: View, ghosts: Sequence[Ghost] = ()
+) -> go.Figure:
+    """Contours of J(θ₀, θ₁) with the path up to step k and the step about to be taken;
+    earlier runs (`ghosts`) faintly underneath."""
     k = _step_number(trace, k)
     t0 = np.linspace(*view.box[0], CONTOUR_POINTS)
     t1 = np.linspace(*view.box[1], CONTOUR_POINTS)
@@ -198,6 +207,7 @@ def contour_figure(problem: LinearRegression, trace: Trace, k: int, view: View) 
             "colorbar": {"title": {"text": "log₁₀(J − J*)", "side": "right"}},
             "hovertemplate": f"{names[0]}=%{{x:.4g}}<br>{names[1]}=%{{y:.4g}}<extra></extra>",
         },
+        *path_traces(ghosts, view.contains, one_parameter=False),
         _scatter(
             path[:, 0],
             path[:, 1],

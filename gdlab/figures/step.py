@@ -3,6 +3,8 @@ J)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -17,6 +19,7 @@ from gdlab.figures.common import (
     log_ticks,
     thin_indices,
 )
+from gdlab.figures.ghosts import Ghost, history_traces
 from gdlab.figures.landscape import _step_number
 from gdlab.models.linear import LinearRegression
 from gdlab.number_format import number_text
@@ -70,21 +73,35 @@ def excess_cost(costs: np.ndarray, min_cost: float) -> np.ndarray:
     return np.maximum(excess, floor)
 
 
-def history_figure(trace: Trace, k: int, min_cost: float | None, log_scale: bool) -> go.Figure:
+def history_figure(
+    trace: Trace,
+    k: int,
+    min_cost: float | None,
+    log_scale: bool,
+    ghosts: Sequence[Ghost] = (),
+) -> go.Figure:
     """J(θₖ) against k, thinned for display, with step k marked.
 
     On the log scale the excess cost J − J* is drawn, not J: a run that converges at a fixed
     rate is then a straight line falling (and a diverging one a straight line rising), and a
     slow run is visibly far from its minimum although J itself looks flat. On the linear scale
     J* is a dotted reference line. A typed cost has no known J*, so its log scale shows J.
+    Earlier runs (`ghosts`) are drawn faintly underneath, through the same transform.
     """
     k = _step_number(trace, k)
     index = thin_indices(trace.costs.size, keep=(k,))
     excess = log_scale and min_cost is not None
     shown = excess_cost(trace.costs, min_cost) if excess else trace.costs
     log_scale = log_scale and (excess or bool(np.all(trace.costs > 0)))
+    if log_scale and not excess:  # a ghost that is not positive cannot go on this axis
+        ghosts = [g for g in ghosts if np.all(g.costs > 0)]
+
+    def transform(costs: np.ndarray) -> np.ndarray:
+        return excess_cost(costs, min_cost) if excess else costs
+
     name = "J(θₖ) − J*" if excess else "cost J(θₖ)"
     traces = [
+        *history_traces(ghosts, transform),
         _scatter(
             index,
             shown[index],
@@ -129,7 +146,8 @@ def history_figure(trace: Trace, k: int, min_cost: float | None, log_scale: bool
     y_title = "J − J* (log scale)" if excess else "cost J (log scale)" if log_scale else "cost J"
     yaxis = {"type": "log" if log_scale else "linear"}
     if log_scale:
-        yaxis |= log_ticks(float(np.min(shown[index])), float(np.max(shown[index])))
+        drawn = np.concatenate([shown[index], *(transform(g.costs) for g in ghosts)])
+        yaxis |= log_ticks(float(np.min(drawn)), float(np.max(drawn)))
     return _figure(
         traces,
         "Cost history",
