@@ -4,7 +4,10 @@ from test_app import chart, open_page
 
 
 def _ghost_names(at, prefix: str) -> list[str]:
-    return [t["name"] for t in chart(at, prefix)["data"] if t["name"].startswith("earlier α")]
+    """The α each ghost names on hover; all of them share one legend entry."""
+    ghosts = [t for t in chart(at, prefix)["data"] if t.get("legendgroup") == "ghosts"]
+    assert sum(t.get("showlegend", True) for t in ghosts) == min(len(ghosts), 1)
+    return [t["hovertemplate"].removesuffix("<extra></extra>") for t in ghosts]
 
 
 def test_ghosts_keep_earlier_rates_until_cleared():

@@ -36,14 +36,20 @@ def ghost_of(trace: Trace, label: str) -> Ghost:
     )
 
 
+LEGEND_NAME = "earlier rates (faint)"
+
+
 def _style(ghost: Ghost, j: int) -> dict:
+    """One legend entry for all ghosts (five would crowd the legend onto the axis title); each
+    ghost names its α on hover."""
     dashes = ("dot", "dash", "dashdot", "longdash", "longdashdot")
     return {
         "opacity": GHOST_OPACITY,
         "line": {"color": GHOST_COLOUR, "width": 2, "dash": dashes[j % len(dashes)]},
         "marker": {"color": GHOST_COLOUR, "size": 6},
         "legendgroup": "ghosts",
-        "hoverinfo": "name",
+        "showlegend": j == 0,
+        "hovertemplate": f"{ghost.label}<extra></extra>",
     }
 
 
@@ -55,13 +61,13 @@ def path_traces(ghosts: Sequence[Ghost], inside, one_parameter: bool) -> list[di
         keep = inside(ghost.thetas)
         x = ghost.thetas[keep, 0]
         y = ghost.costs[keep] if one_parameter else ghost.thetas[keep, 1]
-        traces.append(_scatter(x, y, ghost.label, mode="lines+markers", **_style(ghost, j)))
+        traces.append(_scatter(x, y, LEGEND_NAME, mode="lines+markers", **_style(ghost, j)))
     return traces
 
 
 def history_traces(ghosts: Sequence[Ghost], shown_cost) -> list[dict]:
     """Each ghost's cost history, through the same transform as the current run's."""
     return [
-        _scatter(g.steps, shown_cost(g.costs), g.label, mode="lines", **_style(g, j))
+        _scatter(g.steps, shown_cost(g.costs), LEGEND_NAME, mode="lines", **_style(g, j))
         for j, g in enumerate(ghosts)
     ]
