@@ -7,7 +7,7 @@ def test_round_trip_of_every_field():
     values = {
         "source": "synthetic", "dataset": "trees", "n": 120, "seed": 7, "slope": -1.5,
         "intercept": 3.0, "noise": 0.0, "params": 2, "scaling": "minmax", "cost": "half_mse",
-        "theta0": (1.5, -2.0), "lr": 0.0039, "steps": 400, "k": 12, "log": False,
+        "theta0": (1.5, -2.0), "lr": 0.0039, "steps": 400, "k": 12, "log": False, "predict": True,
         "compare": (0.001, 0.002), "preset": "diverging", "section": "sweep",
         "sweep_low": 0.01, "sweep_high": 2.0, "sweep_count": 50, "sweep_steps": 300,
         "range_low": 1e-8, "range_high": 1.0, "range_steps": 60, "race": ("adam", "nesterov"),
