@@ -5,6 +5,14 @@ Every model obeys the protocol `gdlab.running.descent.Problem`: `n_params`, `cos
 """
 
 from gdlab.models.linear import COSTS, SCALINGS, FeatureScaling, LinearRegression
+from gdlab.models.mistaken import GradientWithoutX
 from gdlab.models.typed import CustomCost
 
-__all__ = ["COSTS", "SCALINGS", "CustomCost", "FeatureScaling", "LinearRegression"]
+__all__ = [
+    "COSTS",
+    "SCALINGS",
+    "CustomCost",
+    "FeatureScaling",
+    "GradientWithoutX",
+    "LinearRegression",
+]
