@@ -13,6 +13,7 @@ from page import (
     compare,
     compute,
     derivative_lab,
+    mistakes,
     own_cost,
     race,
     range_test,
@@ -34,6 +35,7 @@ SECTIONS = {
     "optimizers": "Optimizers",
     "derivatives": "Derivative lab",
     "custom": "Your own cost",
+    "mistakes": "The derivation's mistakes",
 }
 
 
@@ -98,6 +100,8 @@ def main() -> None:
         race.race_section(settings.model_key, model, theta0, lr, steps)
     elif section == "custom":
         own_cost.custom_section()
+    elif section == "mistakes":
+        mistakes.mistakes_section(settings.model_key, model, theta0, lr, steps, settings.dataset)
     elif section == "derivatives":
         derivative_lab.derivative_lab(model, run.trace, st.session_state.get("k", 0))
     else:

@@ -58,8 +58,9 @@ def without_x(problem: LinearRegression, theta0: np.ndarray, lr: float, steps: i
         return float(problem.cost_value(theta))
 
     def check_at(where: str, theta: np.ndarray) -> CheckAt:
-        return CheckAt(where, readonly(np.array(theta)),
-                       check_gradient(cost, mistaken_problem.gradient, theta))  # fmt: skip
+        return CheckAt(
+            where, readonly(np.array(theta)), check_gradient(cost, mistaken_problem.gradient, theta)
+        )
 
     checks = [check_at("at the start θ₀", theta0)]
     if not np.array_equal(mistaken.theta, theta0):
@@ -205,8 +206,11 @@ class MistakeFormulas:
 
 def gradient_formulas(cost: str, n_params: int) -> MistakeFormulas:
     factor = r"\frac{1}{n}" if cost == "half_mse" else r"\frac{2}{n}"
-    name, x = (r"J'(\theta)", "x_i") if n_params == 1 else (
-        r"\frac{\partial J}{\partial \theta_j}", "x_{ij}")  # fmt: skip
+    name, x = (
+        (r"J'(\theta)", "x_i")
+        if n_params == 1
+        else (r"\frac{\partial J}{\partial \theta_j}", "x_{ij}")
+    )
     total = r"\sum_{i=1}^{n} (\hat y_i - y_i)"
     return MistakeFormulas(rf"{name} = {factor}{total}", rf"{name} = {factor}{total}\,{x}")
 
