@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from page import (
+    animation,
     compare,
     compute,
     derivative_lab,
@@ -106,6 +107,7 @@ def main() -> None:
         derivative_lab.derivative_lab(model, run.trace, st.session_state.get("k", 0))
     else:
         step_by_step.show_inspector(model, run, settings.dataset)
+        animation.download_animation(model, run, settings.dataset.name, lr)
         step_by_step.show_formulas(settings.cost, settings.params)
         step_by_step.show_table(run)
     state.write_url(theta0, compared, section)

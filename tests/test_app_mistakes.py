@@ -1,4 +1,4 @@
-"""The derivation's mistakes section, driven through AppTest."""
+"""The derivation's mistakes section and the animation download, driven through AppTest."""
 
 from __future__ import annotations
 
@@ -67,3 +67,11 @@ def test_with_an_intercept_and_mse_no_unit_helps():
     paths = chart(at, "Paths with x and without, over the cost")
     assert any(trace.get("name") == "fixed points without x" for trace in paths["data"])
 
+
+def test_step_by_step_offers_the_run_as_an_html_animation():
+    at = open_page()
+    label = "Download this run as an HTML animation"
+    buttons = [b for b in at.get("download_button") if b.proto.label == label]
+    assert len(buttons) == 1
+    at = open_page(section="mistakes")
+    assert not [b for b in at.get("download_button") if "animation" in b.proto.label]
