@@ -73,5 +73,7 @@ def test_step_by_step_offers_the_run_as_an_html_animation():
     label = "Download this run as an HTML animation"
     buttons = [b for b in at.get("download_button") if b.proto.label == label]
     assert len(buttons) == 1
+    # Deferred: the 5 MB file is built when the button is pressed, never on a rerun.
+    assert buttons[0].proto.deferred_file_id and not buttons[0].proto.url
     at = open_page(section="mistakes")
     assert not [b for b in at.get("download_button") if "animation" in b.proto.label]
