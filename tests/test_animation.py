@@ -90,3 +90,15 @@ def test_a_diverging_run_keeps_finite_frames_and_says_when_theta_is_off_the_char
                 values = np.asarray([] if values is None else values, dtype=float)
                 assert np.all(np.isfinite(values))
     assert "off the chart" in figure.frames[-1].layout.title.text
+
+
+def test_a_title_from_a_file_name_stays_text(cars):
+    """The title may be an uploaded file's name: no tag of it reaches the page or the chart."""
+    problem = gdlab.LinearRegression(cars.x, cars.y, intercept=False)
+    trace = gdlab.descend(problem, 0.0, 0.003, 5)
+    name = '<a href="https://evil.example">x</a></script><script>alert(1)</script>'
+    page = run_animation_html(problem, trace, 0.003, name)
+    assert "<script>alert(1)" not in page and '<a href="https://evil.example"' not in page
+    assert "<title>&lt;a href=&quot;https://evil.example&quot;&gt;" in page
+    title = run_animation(problem, trace, 0.003, name).layout.title.text
+    assert "<a" not in title and "&lt;a href" in title
