@@ -10,10 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 from page import (
+    animation,
     compare,
     compute,
     derivative_lab,
     ghosts,
+    mistakes,
     own_cost,
     predict,
     race,
@@ -36,6 +38,7 @@ SECTIONS = {
     "optimizers": "Optimizers",
     "derivatives": "Derivative lab",
     "custom": "Your own cost",
+    "mistakes": "The derivation's mistakes",
 }
 
 
@@ -108,12 +111,15 @@ def main() -> None:
         race.race_section(settings.model_key, model, theta0, lr, steps)
     elif section == "custom":
         own_cost.custom_section()
+    elif section == "mistakes":
+        mistakes.mistakes_section(settings.model_key, model, theta0, lr, steps, settings.dataset)
     elif section == "derivatives":
         derivative_lab.derivative_lab(model, run.trace, st.session_state.get("k", 0))
     else:
         ghosts.controls()
         ghost_runs = ghosts.remember((settings.model_key, theta0), lr, run)
         step_by_step.show_inspector(model, run, settings.dataset, ghost_runs)
+        animation.download_animation(model, run, settings.dataset.name, lr)
         step_by_step.show_formulas(settings.cost, settings.params)
         step_by_step.show_table(run)
     state.write_url(theta0, compared, section)

@@ -22,7 +22,8 @@ from gdlab.teaching.presets import PRESETS_BY_KEY
 from page.controls import LR_MAX, LR_MIN, MAX_PAGE_STEPS
 
 SOURCES = ("builtin", "synthetic", "upload")
-SECTIONS = ("step", "compare", "sweep", "range", "regimes", "optimizers", "derivatives", "custom")
+SECTIONS = ("step", "compare", "sweep", "range", "regimes", "optimizers", "derivatives", "custom",
+            "mistakes")  # fmt: skip
 MAX_COMPARE = 8
 OPTIMIZER_NAMES = tuple(OPTIMIZERS)
 PRESET_COST_NAMES = tuple(PRESET_COSTS)

@@ -41,6 +41,8 @@ STATES = {
         for name in ("sweep", "range", "regimes", "optimizers", "derivatives", "custom")
     },
     "section regimes, two parameters": "?section=regimes&params=2",
+    "section mistakes": "?section=mistakes",
+    "section mistakes, two parameters": "?section=mistakes&params=2",
 }
 
 

@@ -6,6 +6,7 @@ Every model obeys the protocol `gdlab.running.descent.Problem`: `n_params`, `cos
 
 from gdlab.models.linear import COSTS, SCALINGS, FeatureScaling, LinearRegression
 from gdlab.models.logistic import LogisticRegression
+from gdlab.models.mistaken import GradientWithoutX
 from gdlab.models.network import OneHiddenLayer
 from gdlab.models.typed import CustomCost
 
@@ -14,6 +15,7 @@ __all__ = [
     "SCALINGS",
     "CustomCost",
     "FeatureScaling",
+    "GradientWithoutX",
     "LinearRegression",
     "LogisticRegression",
     "OneHiddenLayer",
