@@ -5,8 +5,11 @@ metadata a page needs to label axes and explain what happened while loading.
 
 Uploaded files are untrusted, so :func:`read_csv` is defensive:
 
-* files larger than ``MAX_CSV_BYTES`` (5 MB) or with more than ``MAX_ROWS`` (100 000) data rows
-  are refused, so one upload cannot stall the app;
+* files larger than ``MAX_CSV_BYTES`` (5 MB), with more than ``MAX_ROWS`` (100 000) data rows,
+  a line longer than ``MAX_LINE_CHARS`` (10 000) or more than ``MAX_COLUMNS`` (100) columns are
+  refused, the last two before pandas sees the file, so one upload cannot stall the app (a
+  header of 1.7 M commas would otherwise become 1.7 M columns); every step is linear in the
+  file's size, and a file is parsed once, by :func:`read_table`, whatever columns are chosen;
 * text is decoded as UTF-8 (with or without BOM, or UTF-16 with BOM), else as Windows-1252 /
   latin-1, but only if the bytes look like text: images, archives and PDFs are refused;
 * the delimiter (``,``, ``;`` or tab) is detected from the first lines; with ``;`` or tab a comma
@@ -15,7 +18,8 @@ Uploaded files are untrusted, so :func:`read_csv` is defensive:
 * x and y must be two different columns (fitting a column against itself teaches nothing).
 
 Every problem with the data raises :class:`DataError`, whose message says what is wrong and how
-to fix it, so a page can show it to the student as it is.
+to fix it, so a page can show it to the student as it is; it quotes the file's own text (a
+column name, a cell) only as a short excerpt, since an upload can hold a 100 kB name.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import csv
 import io
 import math
 import numbers
+import warnings
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -33,19 +39,31 @@ import pandas as pd
 
 __all__ = [
     "DEFAULT_DATASET",
+    "MAX_COLUMNS",
     "MAX_CSV_BYTES",
+    "MAX_LINE_CHARS",
     "MAX_ROWS",
+    "Column",
     "DataError",
     "Dataset",
     "DatasetInfo",
+    "Table",
     "list_datasets",
     "load_dataset",
     "make_linear",
     "read_csv",
+    "read_table",
 ]
 
 MAX_CSV_BYTES = 5_000_000
 MAX_ROWS = 100_000
+# An x, a y and a few more: ample for a lesson, and pandas' work per column stays small.
+MAX_COLUMNS = 100
+# 100 columns of 100 characters; every physical line is bounded, so the header can be counted
+# (and the delimiter sniffed) before pandas builds anything.
+MAX_LINE_CHARS = 10_000
+MAX_ECHO = 40  # characters of the file's own text (a name, a cell) quoted back in a message
+MAX_LISTED = 8  # column names listed in one message; the rest are counted
 DEFAULT_DATASET = "cars"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -68,6 +86,8 @@ _MAGIC = {
 }
 # Each column parsed to floats (NaN where missing), with its first non-number cell, if any.
 _Parsed = dict[str, tuple[np.ndarray, str | None]]
+_NO_VALUES = np.full(0, np.nan)  # what a column that is not numeric offers: nothing
+_NO_VALUES.flags.writeable = False
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v") + b"\x7f"
 
 
@@ -105,7 +125,9 @@ class Dataset:
                 f"x has {x.size} values but y has {y.size}; give one y value for every x value."
             )
         if self.x_name == self.y_name:
-            raise DataError(f"x and y are both {self.x_name!r}; choose two different columns.")
+            raise DataError(
+                f"x and y are both {_quoted(self.x_name)}; choose two different columns."
+            )
         object.__setattr__(self, "x", x)
         object.__setattr__(self, "y", y)
         object.__setattr__(self, "columns", tuple(self.columns))
@@ -135,6 +157,83 @@ class Dataset:
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({self.x_name: self.x.copy(), self.y_name: self.y.copy()})
+
+
+@dataclass(frozen=True, eq=False)
+class Column:
+    """One column of a file: its name, and for a numeric column its values as read-only floats
+    (NaN where a cell is missing); for any other column, the first cell that is not a number."""
+
+    name: str
+    values: np.ndarray | None
+    first_bad: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.values is not None:
+            values = np.array(self.values, dtype=np.float64, copy=True)
+            values.flags.writeable = False
+            object.__setattr__(self, "values", values)
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
+
+    @property
+    def numeric(self) -> bool:
+        return self.values is not None
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """A CSV file parsed once, every column ready, so any choice of x and y is a cheap selection
+    (:meth:`dataset`) rather than a second reading of the file. Immutable, safe to share."""
+
+    name: str
+    columns: tuple[Column, ...]
+    source: str = ""
+    description: str = ""
+    units: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()  # about the file as a whole, e.g. a header of numbers
+
+    @property
+    def numeric_columns(self) -> tuple[str, ...]:
+        """The columns offered as x or y, in file order."""
+        return tuple(c.name for c in self.columns if c.numeric)
+
+    def dataset(self, x: str | None = None, y: str | None = None) -> Dataset:
+        """The columns ``x`` and ``y`` as a Dataset; without them, the first two numeric columns
+        (a missing one is filled with the first numeric column that is not the other)."""
+        parsed: _Parsed = {
+            c.name: (c.values, None) if c.numeric else (_NO_VALUES, c.first_bad)
+            for c in self.columns
+        }
+        units = dict(self.units)
+        x_name, y_name = _choose_columns(x, y, parsed)
+        xs, ys = parsed[x_name][0], parsed[y_name][0]
+        keep = np.isfinite(xs) & np.isfinite(ys)
+        kept, dropped = int(keep.sum()), int(keep.size - keep.sum())
+        if kept < 2:
+            why = f" ({dropped} had missing or non-finite values)" if dropped else ""
+            raise DataError(
+                f"Need at least 2 rows with numbers in both {_quoted(x_name)} and "
+                f"{_quoted(y_name)} to fit a line, but found {kept}{why}. Add rows, fill in "
+                "missing values or choose other columns."
+            )
+        xs, ys = xs[keep], ys[keep]
+        return Dataset(
+            name=self.name,
+            x=xs,
+            y=ys,
+            x_name=x_name,
+            y_name=y_name,
+            x_unit=units.get(x_name, ""),
+            y_unit=units.get(y_name, ""),
+            description=self.description,
+            source=self.source,
+            columns=self.numeric_columns,
+            dropped_rows=dropped,
+            notes=_notes(x_name, y_name, xs, dropped) + self.notes,
+        )
 
 
 @dataclass(frozen=True)
@@ -239,17 +338,23 @@ def load_dataset(name: str, x: str | None = None, y: str | None = None) -> Datas
     info = next((i for i in _CATALOGUE if i.name == name.strip().lower()), None)
     if info is None:
         available = ", ".join(repr(i.name) for i in _CATALOGUE)
-        raise DataError(f"There is no built-in dataset {name!r}. Choose one of: {available}.")
-    table = _parse_csv(_read_bytes(DATA_DIR / f"{info.name}.csv"))
-    return _to_dataset(
-        table,
-        x if x is not None else info.x,
-        y if y is not None else info.y,
+        raise DataError(
+            f"There is no built-in dataset {_quoted(name)}. Choose one of: {available}."
+        )
+    table = _table(
+        _read_bytes(DATA_DIR / f"{info.name}.csv"),
         name=info.name,
-        units=_UNITS[info.name],
-        description=info.description,
         source=info.source,
+        description=info.description,
+        units=tuple(_UNITS[info.name].items()),
     )
+    return table.dataset(x if x is not None else info.x, y if y is not None else info.y)
+
+
+def read_table(file: CsvSource, *, name: str = "uploaded") -> Table:
+    """Parse a CSV from a path, bytes or binary file-like object (e.g. a Streamlit upload) once;
+    ``Table.dataset(x, y)`` then picks the columns. See the module docstring for the rules."""
+    return _table(_read_bytes(file), name=name, source=_file_name(file))
 
 
 def read_csv(
@@ -260,8 +365,7 @@ def read_csv(
     Without ``x``/``y`` the first two numeric columns are used (a missing one is filled with the
     first numeric column that is not the other). See the module docstring for the rules.
     """
-    table = _parse_csv(_read_bytes(file))
-    return _to_dataset(table, x, y, name=name, units={}, description="", source=_file_name(file))
+    return read_table(file, name=name).dataset(x, y)
 
 
 def make_linear(
@@ -421,31 +525,44 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _parse_csv(data: bytes) -> tuple[pd.DataFrame, bool]:
-    """Parse bytes into stripped strings with unique column names, and whether "," is decimal."""
+    """Parse bytes into stripped strings with unique column names, and whether "," is decimal.
+    Shapes that would make pandas build a huge table are refused first, from the text itself:
+    a line too long, a header too wide."""
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise DataError("The file is empty: it has only blank lines. Choose a CSV file with data.")
+    _check_line_lengths(text)
     delimiter = _sniff_delimiter(text)
-    try:
-        raw = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skipinitialspace=True,
-            skip_blank_lines=True,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+    width = _header_width(text, delimiter)
+    if width > MAX_COLUMNS:
         raise DataError(
-            f"Could not read the file as a {_DELIMITER_NAMES[delimiter]}-separated CSV "
-            f"({_pandas_reason(exc)}). Check that every row has as many values as the header "
-            "and that quotes are closed."
-        ) from None
+            f"The file has {width:,} columns, over the limit of {MAX_COLUMNS}. Keep only the "
+            "columns you need (x, y and a few more) and upload that file."
+        )
+    try:
+        with warnings.catch_warnings():  # pandas only warns when a row is cut to `names`
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                header=None,
+                names=range(width),  # a longer row is an error, not new columns
+                index_col=False,
+                dtype=str,
+                keep_default_na=False,
+                skipinitialspace=True,
+                skip_blank_lines=True,
+            )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, Warning) as exc:
+        raise DataError(_unreadable(delimiter, _pandas_reason(exc))) from None
     raw = raw.fillna("").apply(lambda column: column.str.strip())
+    raw = raw[(raw != "").any(axis=1)]  # rows of empty cells are layout, not data
+    if raw.empty:
+        raise DataError(
+            "Every cell of the file is empty. Choose a CSV file with a header and data."
+        )
     header = _column_names(raw.iloc[0].tolist())
     body = raw.iloc[1:]
-    body = body[(body != "").any(axis=1)]  # rows of empty cells are layout, not data
     if body.empty:
         raise DataError(
             "The file has a header row but no data rows. Add at least two rows of numbers."
@@ -459,16 +576,62 @@ def _parse_csv(data: bytes) -> tuple[pd.DataFrame, bool]:
     return body.reset_index(drop=True), delimiter != ","
 
 
+def _check_line_lengths(text: str) -> None:
+    lines = text.split("\n")
+    if max(map(len, lines)) <= MAX_LINE_CHARS:
+        return
+    number = next(i for i, line in enumerate(lines, 1) if len(line) > MAX_LINE_CHARS)
+    line = lines[number - 1]
+    if not any(earlier.strip() for earlier in lines[: number - 1]):  # the header line
+        # Counted without parsing: quotes aside, the most frequent delimiter separates the names.
+        fields = 1 + max(line.count(d) for d in _DELIMITERS)
+        if fields > MAX_COLUMNS:
+            raise DataError(
+                f"The header has {fields:,} columns (its line is {len(line):,} characters "
+                f"long), over the limit of {MAX_COLUMNS} columns and {MAX_LINE_CHARS:,} "
+                "characters a line. Keep only the columns you need (x, y and a few more) "
+                "and upload that file."
+            )
+    raise DataError(
+        f"Line {number:,} is {len(line):,} characters long, over the limit of "
+        f"{MAX_LINE_CHARS:,} characters a line. A CSV for this page has at most "
+        f"{MAX_COLUMNS} columns of short values: keep only the columns you need."
+    )
+
+
+def _header_width(text: str, delimiter: str) -> int:
+    """The number of columns pandas will make: the widest record up to and including the
+    header, the first with a non-empty cell."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    width = 0
+    try:
+        for record in reader:
+            width = max(width, len(record))
+            if any(cell.strip() for cell in record):
+                return width
+    except csv.Error as exc:
+        raise DataError(_unreadable(delimiter, str(exc))) from None
+    return max(width, 1)
+
+
+def _unreadable(delimiter: str, reason: str) -> str:
+    return (
+        f"Could not read the file as a {_DELIMITER_NAMES[delimiter]}-separated CSV "
+        f"({_cut(reason, 200)}). Check that every row has as many values as the header "
+        "and that quotes are closed."
+    )
+
+
 def _pandas_reason(exc: Exception) -> str:
     return str(exc).replace("Error tokenizing data. C error: ", "").strip().rstrip(".")
 
 
 def _column_names(header: list[str]) -> list[str]:
     names = [h or f"column_{i + 1}" for i, h in enumerate(header)]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
+    duplicates = [n for n, count in Counter(names).items() if count > 1]  # linear, not n²
     if duplicates:
         raise DataError(
-            f"The header has duplicate column names: {', '.join(map(repr, duplicates))}. "
+            f"The header has duplicate column names: {_quoted_list(sorted(duplicates))}. "
             "Rename the columns so that each name is used once."
         )
     return names
@@ -489,43 +652,27 @@ def _numbers(cells: pd.Series, decimal_comma: bool) -> tuple[np.ndarray, str | N
     return values, first_bad
 
 
-def _to_dataset(
-    table: tuple[pd.DataFrame, bool],
-    x: str | None,
-    y: str | None,
+def _table(
+    data: bytes,
     *,
     name: str,
-    units: dict[str, str],
-    description: str,
     source: str,
-) -> Dataset:
-    frame, decimal_comma = table
-    parsed = {col: _numbers(frame[col], decimal_comma) for col in frame.columns}
-    x_name, y_name = _choose_columns(x, y, parsed)
-    xs, ys = parsed[x_name][0], parsed[y_name][0]
-    keep = np.isfinite(xs) & np.isfinite(ys)
-    kept, dropped = int(keep.sum()), int(keep.size - keep.sum())
-    if kept < 2:
-        why = f" ({dropped} had missing or non-finite values)" if dropped else ""
-        raise DataError(
-            f"Need at least 2 rows with numbers in both {x_name!r} and {y_name!r} to fit a line, "
-            f"but found {kept}{why}. Add rows, fill in missing values or choose other columns."
+    description: str = "",
+    units: tuple[tuple[str, str], ...] = (),
+) -> Table:
+    frame, decimal_comma = _parse_csv(data)
+    notes: tuple[str, ...] = ()
+    columns = []
+    for col in frame.columns:
+        values, first_bad = _numbers(frame[col], decimal_comma)
+        numeric = first_bad is None and not np.isnan(values).all()
+        columns.append(Column(col, values if numeric else None, first_bad))
+    if all(_is_number(c) for c in frame.columns):  # a common slip: the file has no header row
+        notes += (
+            "The first row holds only numbers but was read as the column names; "
+            "if it is data, add a header row with names.",
         )
-    xs, ys = xs[keep], ys[keep]
-    return Dataset(
-        name=name,
-        x=xs,
-        y=ys,
-        x_name=x_name,
-        y_name=y_name,
-        x_unit=units.get(x_name, ""),
-        y_unit=units.get(y_name, ""),
-        description=description,
-        source=source,
-        columns=_numeric_columns(parsed),
-        dropped_rows=dropped,
-        notes=_notes(list(frame.columns), x_name, y_name, xs, dropped),
-    )
+    return Table(name, tuple(columns), source, description, units, notes)
 
 
 def _numeric_columns(parsed: _Parsed) -> tuple[str, ...]:
@@ -548,15 +695,18 @@ def _choose_columns(x: str | None, y: str | None, parsed: _Parsed) -> tuple[str,
             chosen[i] = free[0]
     x_name, y_name = str(chosen[0]), str(chosen[1])
     if x_name == y_name:
-        raise DataError(f"x and y are both {x_name!r}; choose two different columns.")
+        raise DataError(f"x and y are both {_quoted(x_name)}; choose two different columns.")
     return x_name, y_name
 
 
 def _too_few_numeric(parsed: _Parsed, numeric: tuple[str, ...]) -> str:
-    found = ": " + ", ".join(map(repr, numeric)) if numeric else ""
+    found = ": " + _quoted_list(numeric) if numeric else ""
     # Show why each other column is not numeric: usually units, text or a decimal comma.
-    others = [f"{c!r} (e.g. {bad!r})" for c, (_, bad) in parsed.items() if bad is not None]
-    not_numeric = f" Not numeric: {', '.join(others)}." if others else ""
+    others = [f"{_quoted(c)} (e.g. {_quoted(bad)})" for c, (_, bad) in parsed.items() if bad]
+    shown = ", ".join(others[:MAX_LISTED])
+    if len(others) > MAX_LISTED:
+        shown += f" and {len(others) - MAX_LISTED:,} more"
+    not_numeric = f" Not numeric: {shown}." if others else ""
     return (
         f"Need two numeric columns (x and y) but found {len(numeric)}{found}.{not_numeric} "
         "Add a column of numbers, or remove units and text from the cells of one."
@@ -566,37 +716,33 @@ def _too_few_numeric(parsed: _Parsed, numeric: tuple[str, ...]) -> str:
 def _require_numeric(col: str, parsed: _Parsed, numeric: tuple[str, ...]) -> None:
     if col not in parsed:
         raise DataError(
-            f"Column {col!r} not found. The file has the columns: "
-            f"{', '.join(map(repr, parsed))}. Choose one of these (names are case-sensitive)."
+            f"Column {_quoted(col)} not found. The file has the columns: "
+            f"{_quoted_list(parsed)}. Choose one of these (names are case-sensitive)."
         )
     values, first_bad = parsed[col]
-    choices = f" Numeric columns here: {', '.join(map(repr, numeric))}." if numeric else ""
+    choices = f" Numeric columns here: {_quoted_list(numeric)}." if numeric else ""
     if first_bad is not None:
         raise DataError(
-            f"Column {col!r} is not numeric: it contains {first_bad!r}. Choose a column of "
-            f"numbers, or remove units and text from its cells.{choices}"
+            f"Column {_quoted(col)} is not numeric: it contains {_quoted(first_bad)}. Choose a "
+            f"column of numbers, or remove units and text from its cells.{choices}"
         )
     if np.isnan(values).all():
-        raise DataError(f"Column {col!r} has no values. Choose a column of numbers.{choices}")
+        raise DataError(
+            f"Column {_quoted(col)} has no values. Choose a column of numbers.{choices}"
+        )
 
 
-def _notes(
-    columns: list[str], x_name: str, y_name: str, xs: np.ndarray, dropped: int
-) -> tuple[str, ...]:
-    """Plain sentences about what loading changed or what will go wrong when fitting."""
+def _notes(x_name: str, y_name: str, xs: np.ndarray, dropped: int) -> tuple[str, ...]:
+    """Plain sentences about what loading these columns changed or what will go wrong."""
     notes = []
     if dropped:
         rows = "row" if dropped == 1 else "rows"
         notes.append(
-            f"Dropped {dropped} {rows} with missing or non-finite values in {x_name} or {y_name}."
+            f"Dropped {dropped} {rows} with missing or non-finite values in {_cut(x_name)} "
+            f"or {_cut(y_name)}."
         )
     if xs.min() == xs.max():
-        notes.append(f"x ({x_name}) is constant: no slope can be learned from it.")
-    if all(_is_number(c) for c in columns):  # a common slip: the file has no header row
-        notes.append(
-            "The first row holds only numbers but was read as the column names; "
-            "if it is data, add a header row with names."
-        )
+        notes.append(f"x ({_cut(x_name)}) is constant: no slope can be learned from it.")
     return tuple(notes)
 
 
@@ -623,6 +769,23 @@ def _frozen_column(values: object, axis: str) -> np.ndarray:
         raise DataError(f"{axis} contains NaN or infinite values; drop those rows first.")
     array.flags.writeable = False
     return array
+
+
+def _cut(text: object, limit: int = MAX_ECHO) -> str:
+    """At most `limit` characters of the file's text, on one line, "…" where it was cut."""
+    flat = "".join(c if c.isprintable() else " " for c in str(text)[: limit + 1])
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _quoted(text: object) -> str:
+    return repr(_cut(text))
+
+
+def _quoted_list(names: object) -> str:
+    names = list(names)  # type: ignore[call-overload]
+    shown = ", ".join(_quoted(n) for n in names[:MAX_LISTED])
+    more = len(names) - MAX_LISTED
+    return f"{shown} and {more:,} more" if more > 0 else shown
 
 
 def _label(name: str, unit: str) -> str:

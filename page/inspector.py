@@ -8,6 +8,7 @@ import gdlab
 from gdlab import figures, lab_figures
 from gdlab.controls import fmt
 from gdlab.number_format import number_latex as tex
+from gdlab.plain_text import plain_label
 from page.compute import Model, Run
 
 VERDICT_BOXES = {
@@ -157,7 +158,9 @@ def inspector(model: Model, run: Run, x_label: str, y_label: str) -> None:
 
 def show_inspector(model: Model, run: Run, dataset: gdlab.Dataset) -> None:
     interval = PLAY_INTERVAL_S if st.session_state.get("playing") else None
-    st.fragment(inspector, run_every=interval)(model, run, dataset.x_label, dataset.y_label)
+    # An upload's column names are a visitor's text: plotly would render HTML in them.
+    x_label, y_label = plain_label(dataset.x_label), plain_label(dataset.y_label)
+    st.fragment(inspector, run_every=interval)(model, run, x_label, y_label)
 
 
 def show_formulas(cost: str) -> None:
