@@ -1,11 +1,12 @@
 """One upload cannot exhaust the server: shapes refused before pandas, linear reading, bounded
-echoes, and an upload's cache key that no column name can make ambiguous."""
+echoes, a thinned scatter, and an upload's cache key that no column name can make ambiguous."""
 
 from __future__ import annotations
 
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 import streamlit as st
 from test_app import assert_clean, chart, decode, open_page, series
@@ -13,8 +14,9 @@ from test_bad_input import upload
 from test_hostile_links import unescaped_marks
 from test_plain import read_back
 
-from gdlab import data
+from gdlab import data, descend, figures
 from gdlab.data import MAX_COLUMNS, MAX_ECHO, MAX_LINE_CHARS, DataError, read_csv
+from gdlab.problem import LinearRegression
 from page.plain import excerpt
 from page.sidebar import MAX_MESSAGE_LENGTH
 
@@ -183,6 +185,56 @@ def test_an_uploads_name_columns_and_notes_are_plain_text():
     file_name = caption.split("**")[1]
     assert unescaped_marks(file_name) == []
     assert read_back(file_name) == excerpt(f"{HOSTILE_NAME}.csv")
+
+
+# -- the scatter is thinned; the fit is not -------------------------------------------------------
+
+
+def test_data_sample_is_bounded_deterministic_and_keeps_the_extremes():
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=50_000), rng.normal(size=50_000)
+    drawn = figures.data_sample(x, y)
+    assert drawn.size <= figures.MAX_DATA_POINTS
+    assert np.array_equal(drawn, figures.data_sample(x.copy(), y.copy()))
+    assert {x.argmin(), x.argmax(), y.argmin(), y.argmax()} <= set(drawn.tolist())
+    # Evenly spread in x: each tenth of the sorted x holds about a tenth of the drawn points.
+    deciles = np.quantile(x, np.linspace(0, 1, 11))
+    counts = np.histogram(x[drawn], deciles)[0]
+    assert counts.min() > 0.08 * drawn.size
+    small = np.arange(10.0)
+    np.testing.assert_array_equal(figures.data_sample(small, small), np.arange(10))
+
+
+def test_a_big_upload_draws_a_sample_but_fits_every_row():
+    rng = np.random.default_rng(11)
+    x = rng.uniform(0, 10, 20_000)
+    y = 3 - 0.5 * x + rng.normal(size=x.size)
+    content = pd.DataFrame({"x": x, "y": y}).to_csv(index=False).encode()
+    at = upload(open_page(), "big.csv", content)
+    at.radio(key="params").set_value(2).run()
+    assert_clean(at)
+    spec = chart(at, "Data and the model")
+    points = series(spec, "data")
+    assert points["name"] == f"data ({figures.MAX_DATA_POINTS:,} of 20,000 drawn)"
+    drawn_x, drawn_y = decode(points["x"]), decode(points["y"])
+    assert drawn_x.size == figures.MAX_DATA_POINTS
+    parsed = read_csv(content)  # the file's values, as floats
+    rows = {(a, b) for a, b in zip(parsed.x, parsed.y, strict=True)}
+    assert all((a, b) in rows for a, b in zip(drawn_x, drawn_y, strict=True))
+    best = series(spec, "best fit θ*")
+    grid = decode(best["x"])
+    design = np.column_stack([np.ones_like(parsed.x), parsed.x])
+    theta = np.linalg.lstsq(design, parsed.y, rcond=None)[0]  # every row, not the sample
+    np.testing.assert_allclose(decode(best["y"]), theta[0] + theta[1] * grid, rtol=1e-9)
+
+
+def test_fit_figure_draws_at_most_the_sample():
+    x = np.linspace(0, 1, 100_000)
+    problem = LinearRegression(x, 2 * x + 1)
+    trace = descend(problem, np.zeros(problem.n_params), 0.1, 3)
+    points = figures.fit_figure(problem, trace, 0).data[0]
+    assert len(points.x) <= figures.MAX_DATA_POINTS
+    assert points.name.startswith("data (") and "of 100,000 drawn" in points.name
 
 
 # -- the cache key -------------------------------------------------------------------------------
