@@ -14,6 +14,11 @@ Uploaded files are untrusted, so :func:`read_csv` is defensive:
   latin-1, but only if the bytes look like text: images, archives and PDFs are refused;
 * the delimiter (``,``, ``;`` or tab) is detected from the first lines; with ``;`` or tab a comma
   inside a number is a decimal comma, as in European spreadsheets (``1,5;2,7`` is 1.5 and 2.7);
+* a first column that only labels the rows is left out and reported in ``notes``: an unnamed
+  one holding a different whole number ≥ 0 in each row (``DataFrame.to_csv``'s index: 0, 1,
+  2, …, or a subset of it after filtering or sorting; pandas' ``Unnamed: 0`` when such a file
+  was read and saved again), or R's ``write.csv`` row names under a quoted empty name ``""``;
+  a named column, even one holding 0, 1, 2, …, is data and is kept;
 * rows with a missing or non-finite x or y are dropped, counted and reported in ``notes``;
 * x and y must be two different columns (fitting a column against itself teaches nothing).
 
@@ -28,6 +33,7 @@ import csv
 import io
 import math
 import numbers
+import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass
@@ -86,6 +92,8 @@ _MAGIC = {
 }
 # Each column parsed to floats (NaN where missing), with its first non-number cell, if any.
 _Parsed = dict[str, tuple[np.ndarray, str | None]]
+# pandas' name for a header cell it read as empty, kept when such a frame is saved again.
+_UNNAMED = re.compile(r"Unnamed: \d+")
 _NO_VALUES = np.full(0, np.nan)  # what a column that is not numeric offers: nothing
 _NO_VALUES.flags.writeable = False
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v") + b"\x7f"
@@ -193,7 +201,7 @@ class Table:
     source: str = ""
     description: str = ""
     units: tuple[tuple[str, str], ...] = ()
-    notes: tuple[str, ...] = ()  # about the file as a whole, e.g. a header of numbers
+    notes: tuple[str, ...] = ()  # about the file as a whole, e.g. a row index left out
 
     @property
     def numeric_columns(self) -> tuple[str, ...]:
@@ -208,7 +216,10 @@ class Table:
             for c in self.columns
         }
         units = dict(self.units)
-        x_name, y_name = _choose_columns(x, y, parsed)
+        try:
+            x_name, y_name = _choose_columns(x, y, parsed)
+        except DataError as error:  # a column left out as a row index may be the one missing
+            raise DataError(" ".join((str(error), *self.notes))) from None
         xs, ys = parsed[x_name][0], parsed[y_name][0]
         keep = np.isfinite(xs) & np.isfinite(ys)
         kept, dropped = int(keep.sum()), int(keep.size - keep.sum())
@@ -524,16 +535,16 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _parse_csv(data: bytes) -> tuple[pd.DataFrame, bool]:
-    """Parse bytes into stripped strings with unique column names, and whether "," is decimal.
-    Shapes that would make pandas build a huge table are refused first, from the text itself:
-    a line too long, a header too wide."""
+def _parse_csv(data: bytes) -> tuple[pd.DataFrame, bool, tuple[str, ...]]:
+    """Parse bytes into stripped strings with unique column names, whether "," is decimal, and
+    notes about the file (a row index left out). Shapes that would make pandas build a huge
+    table are refused first, from the text itself: a line too long, a header too wide."""
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise DataError("The file is empty: it has only blank lines. Choose a CSV file with data.")
     _check_line_lengths(text)
     delimiter = _sniff_delimiter(text)
-    width = _header_width(text, delimiter)
+    width, quoted_empty_first = _header_shape(text, delimiter)
     if width > MAX_COLUMNS:
         raise DataError(
             f"The file has {width:,} columns, over the limit of {MAX_COLUMNS}. Keep only the "
@@ -573,7 +584,14 @@ def _parse_csv(data: bytes) -> tuple[pd.DataFrame, bool]:
             "Upload a sample of the rows instead."
         )
     body.columns = header
-    return body.reset_index(drop=True), delimiter != ","
+    body = body.reset_index(drop=True)
+    notes: list[str] = []  # leading row indexes: a re-saved pandas export can have two
+    for position, name in enumerate(raw.iloc[0]):
+        note = _row_index_note(position, name, quoted_empty_first, body.iloc[:, position])
+        if not note:
+            break
+        notes.append(note)
+    return body.iloc[:, len(notes) :], delimiter != ",", tuple(notes)
 
 
 def _check_line_lengths(text: str) -> None:
@@ -599,19 +617,23 @@ def _check_line_lengths(text: str) -> None:
     )
 
 
-def _header_width(text: str, delimiter: str) -> int:
-    """The number of columns pandas will make: the widest record up to and including the
-    header, the first with a non-empty cell."""
+def _header_shape(text: str, delimiter: str) -> tuple[int, bool]:
+    """The number of columns pandas will make (the widest record up to and including the
+    header, the first with a non-empty cell), and whether the header's first cell is written
+    as a quoted empty name, "", as R's write.csv writes it above the row names."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
-    width = 0
+    width, start = 0, 0
     try:
         for record in reader:
             width = max(width, len(record))
             if any(cell.strip() for cell in record):
-                return width
+                first_line = text.split("\n", start + 1)[start]
+                quoted_empty = re.match(rf'\s*""\s*(?:{re.escape(delimiter)}|$)', first_line)
+                return width, quoted_empty is not None
+            start = reader.line_num
     except csv.Error as exc:
         raise DataError(_unreadable(delimiter, str(exc))) from None
-    return max(width, 1)
+    return max(width, 1), False
 
 
 def _unreadable(delimiter: str, reason: str) -> str:
@@ -637,6 +659,36 @@ def _column_names(header: list[str]) -> list[str]:
     return names
 
 
+def _row_index_note(position: int, header: str, quoted_empty: bool, cells: pd.Series) -> str:
+    """Why a leading column is left out as a row index, or "" if it is data.
+
+    Only a column without a real name qualifies, so a column called "x" holding 0, 1, 2, … is
+    kept. pandas' to_csv writes its index under an empty name (read back by pandas as
+    "Unnamed: 0"): whole numbers ≥ 0, all different (0, 1, 2, … unless rows were filtered or
+    sorted). R's write.csv writes its row names (1, 2, … or names) under a quoted empty name.
+    """
+    # Only the first column may be nameless; after it, only pandas' "Unnamed: 0" of a re-save.
+    if (header or position > 0) and not _UNNAMED.fullmatch(header):
+        return ""
+    which = "The first column" if position == 0 else f"Column {position + 1}"
+    left_out = "It is left out, not offered as x or y (give it a name in the header to use it)."
+    if quoted_empty and position == 0 and (cells != "").all() and cells.is_unique:
+        return f'{which} is named "" and holds row names, as R\'s write.csv writes them. {left_out}'
+    values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=np.float64)
+    whole = np.isfinite(values).all() and (values >= 0).all() and (values == values.round()).all()
+    if not whole or np.unique(values).size < values.size:
+        return ""
+    named = f" ({_quoted(header)})" if header else ""
+    rows = "holds a different whole number in each row"
+    for first in (0, 1):
+        if np.array_equal(values, np.arange(first, first + values.size)):
+            rows = f"numbers the rows {first}, {first + 1}, {first + 2}, …"
+    return (
+        f"{which}{named} has no name and {rows}: a row index, as pandas' to_csv writes it. "
+        + left_out
+    )
+
+
 # --- table to Dataset --------------------------------------------------------------------------
 
 
@@ -660,8 +712,7 @@ def _table(
     description: str = "",
     units: tuple[tuple[str, str], ...] = (),
 ) -> Table:
-    frame, decimal_comma = _parse_csv(data)
-    notes: tuple[str, ...] = ()
+    frame, decimal_comma, notes = _parse_csv(data)
     columns = []
     for col in frame.columns:
         values, first_bad = _numbers(frame[col], decimal_comma)
