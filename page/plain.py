@@ -26,7 +26,8 @@ _AUTOLINK_BREAKS = re.compile(r"(?i)(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=www)(
 def excerpt(text: object, limit: int = MAX_ECHO) -> str:
     """At most `limit` characters of `text`, with "…" where it was cut; control characters
     (newlines included) become spaces so an excerpt stays on one line."""
-    flat = "".join(" " if not c.isprintable() else c for c in str(text))
+    # Only the first limit + 1 characters are looked at: a 4 MB cell costs no more than a word.
+    flat = "".join(" " if not c.isprintable() else c for c in str(text)[: limit + 1])
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

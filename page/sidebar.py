@@ -11,11 +11,13 @@ import gdlab
 from gdlab.teaching.presets import PRESETS, PRESETS_BY_KEY
 from page import compute, state
 from page.controls import LR_GRID, LR_MAX, LR_MIN, MAX_PAGE_STEPS, fmt, format_rate, slider_range
+from page.plain import excerpt, quote
 
 MODELS = {1: "One parameter: ŷ = θx", 2: "Two parameters: ŷ = θ₀ + θ₁x"}
 SCALING_NAMES = {"none": "none", "standardize": "standardize", "minmax": "min-max"}
 COST_NAMES = {"mse": "MSE: (1/n)Σ(ŷ − y)²", "half_mse": "½·MSE: (1/2n)Σ(ŷ − y)²"}
 DEFAULT_LR, DEFAULT_STEPS = 0.001, 50
+MAX_MESSAGE_LENGTH = 2_000  # longer than any data message, whose quotes of the file are short
 
 
 @dataclass(frozen=True)
@@ -144,33 +146,45 @@ def synthetic_data() -> tuple[str, gdlab.Dataset]:
 
 
 def upload_data() -> tuple[str, gdlab.Dataset] | None:
-    """The uploaded CSV, or the last one that loaded if this one is bad (None: none loaded yet)."""
+    """The uploaded CSV, or the last one that loaded if this one is bad (None: none loaded yet).
+
+    Everything the file brings (its name, column names, cells in messages) is a visitor's text:
+    shown as plain text, and cut to a short excerpt."""
     file = st.sidebar.file_uploader(
         "CSV file (comma, semicolon or tab; up to 5 MB)", type=["csv", "txt", "tsv"], key="upload"
     )
     if file is not None:
         content = file.getvalue()
+        digest = hashlib.sha256(content).hexdigest()
         try:
-            columns = compute.uploaded_dataset(content, file.name, None, None).columns
+            table = compute.uploaded_table(digest, content, file.name)
+            columns = table.numeric_columns
+            if len(columns) < 2:
+                table.dataset()  # raises DataError: which columns are not numeric, and why
             for key in ("upload_x", "upload_y"):  # a new file may not have the old columns
                 if st.session_state.get(key) not in columns:
                     st.session_state.pop(key, None)
             left, right = st.sidebar.columns(2)
-            x = left.selectbox("x column", columns, index=0, key="upload_x")
-            y = right.selectbox("y column", columns, index=min(1, len(columns) - 1), key="upload_y")
-            dataset = compute.uploaded_dataset(content, file.name, x, y)
-            key = f"upload:{hashlib.sha256(content).hexdigest()}:{x}:{y}"
-            st.session_state["last_upload"] = (key, dataset)
+            x = left.selectbox("x column", columns, index=0, key="upload_x", format_func=excerpt)
+            y = right.selectbox(
+                "y column",
+                columns,
+                index=min(1, len(columns) - 1),
+                key="upload_y",
+                format_func=excerpt,
+            )
+            dataset = table.dataset(x, y)
+            st.session_state["last_upload"] = (compute.upload_key(digest, x, y), dataset)
         except gdlab.DataError as error:
-            st.sidebar.error(str(error))
+            st.sidebar.error(quote(error, MAX_MESSAGE_LENGTH))
     last = st.session_state.get("last_upload")
     if last is None:
         st.sidebar.info("No CSV loaded yet: showing a built-in dataset meanwhile.")
         return None
     if file is None or last[1].name != file.name:
-        st.sidebar.caption(f"Using **{last[1].name}**, the last file that loaded.")
+        st.sidebar.caption(f"Using **{quote(last[1].name)}**, the last file that loaded.")
     for note in last[1].notes:
-        st.sidebar.warning(note)
+        st.sidebar.warning(quote(note, MAX_MESSAGE_LENGTH))
     return last
 
 

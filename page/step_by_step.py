@@ -8,6 +8,7 @@ import streamlit as st
 import gdlab
 from gdlab import figures
 from gdlab.number_format import number_latex as tex
+from gdlab.plain_text import plain_label
 from gdlab.teaching.lessons import least_squares_maths
 from page.charts import CHART_CONFIG
 from page.compute import Model, Run
@@ -126,7 +127,8 @@ def inspector(model: Model, run: Run, x_label: str, y_label: str, ghosts: tuple 
 
 def show_inspector(model: Model, run: Run, dataset: gdlab.Dataset, ghost_runs: tuple = ()) -> None:
     interval = PLAY_INTERVAL_S if st.session_state.get("playing") else None
-    labels = (dataset.x_label, dataset.y_label)
+    # An upload's column names are a visitor's text: plotly would render HTML in them.
+    labels = (plain_label(dataset.x_label), plain_label(dataset.y_label))
     st.fragment(inspector, run_every=interval)(model, run, *labels, ghost_runs)
 
 

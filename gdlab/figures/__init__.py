@@ -36,12 +36,13 @@ from gdlab.figures.regimes import (
     regime_bar_figure,
     regime_zones,
 )
-from gdlab.figures.step import excess_cost, fit_figure, history_figure
+from gdlab.figures.step import MAX_DATA_POINTS, data_sample, excess_cost, fit_figure, history_figure
 from gdlab.figures.sweep import contraction_figure, sweep_figure
 
 __all__ = [
     "COBWEB_STEPS",
     "FONT_SIZE",
+    "MAX_DATA_POINTS",
     "MAX_HISTORY_POINTS",
     "PALETTE",
     "Ghost",
@@ -52,6 +53,7 @@ __all__ = [
     "contraction_figure",
     "cost_curve_figure",
     "cost_ratio_figure",
+    "data_sample",
     "derivative_error_figure",
     "excess_cost",
     "fit_figure",

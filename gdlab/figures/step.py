@@ -25,21 +25,39 @@ from gdlab.models.linear import LinearRegression
 from gdlab.number_format import number_text
 from gdlab.running.descent import Trace
 
+# Points of the data the scatter draws (each is an SVG marker: 100,000 take the browser 9–24 s
+# a redraw); the fit and every number still use all the rows.
+MAX_DATA_POINTS = 2_000
+
+
+def data_sample(x: np.ndarray, y: np.ndarray, max_points: int = MAX_DATA_POINTS) -> np.ndarray:
+    """Indices (in row order) of at most max_points rows to draw: evenly spaced in the order of
+    x, plus the rows of the smallest and largest y, so the cloud keeps its shape and extremes.
+    Deterministic: the same data always show the same points."""
+    if x.size <= max_points:
+        return np.arange(x.size)
+    by_x = np.argsort(x, kind="stable")
+    spread = by_x[np.linspace(0, x.size - 1, max_points - 2).round().astype(int)]
+    return np.unique(np.concatenate([spread, [np.argmin(y), np.argmax(y)]]))
+
 
 def fit_figure(
     problem: LinearRegression, trace: Trace, k: int, x_label: str = "x", y_label: str = "y"
 ) -> go.Figure:
-    """The raw data with the model at step k and the best fit, in the data's own units."""
+    """The raw data with the model at step k and the best fit, in the data's own units; a
+    large dataset is drawn as a sample (`data_sample`), which the legend says."""
     k = _step_number(trace, k)
     x, y = problem.x, problem.y
     span = float(np.ptp(x)) or 1.0
     points = 120 if problem.degree > 1 else 2
     grid = np.linspace(x.min() - 0.05 * span, x.max() + 0.05 * span, points)
+    drawn = data_sample(x, y)
+    name = "data" if drawn.size == x.size else f"data ({drawn.size:,} of {x.size:,} drawn)"
     traces = [
         _scatter(
-            x,
-            y,
-            "data",
+            x[drawn],
+            y[drawn],
+            name,
             mode="markers",
             marker={"color": SKY, "size": 8, "line": {"color": BLUE, "width": 1}},
         ),
