@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from page import (
+    beyond,
     compare,
     compute,
     derivative_lab,
@@ -34,6 +35,7 @@ SECTIONS = {
     "optimizers": "Optimizers",
     "derivatives": "Derivative lab",
     "custom": "Your own cost",
+    "beyond": "Beyond quadratics",
 }
 
 
@@ -80,7 +82,7 @@ def main() -> None:
         required=True,
         label_visibility="collapsed",
     )
-    if section != "custom":  # the typed cost has its own run; this one is the sidebar's
+    if section not in ("custom", "beyond"):  # those have their own runs; this is the sidebar's
         summary.show_verdict(run)
         summary.show_metrics(model, run)
         summary.show_regime_bar(model, lr, steps)
@@ -98,6 +100,8 @@ def main() -> None:
         race.race_section(settings.model_key, model, theta0, lr, steps)
     elif section == "custom":
         own_cost.custom_section()
+    elif section == "beyond":
+        beyond.beyond_section()
     elif section == "derivatives":
         derivative_lab.derivative_lab(model, run.trace, st.session_state.get("k", 0))
     else:
