@@ -41,6 +41,13 @@ STATES = {
         for name in ("sweep", "range", "regimes", "optimizers", "derivatives", "custom")
     },
     "section regimes, two parameters": "?section=regimes&params=2",
+    "section beyond": "?section=beyond",
+    "section beyond, edge of stability": "?section=beyond&beyond_lr=0.2&beyond_steps=2000"
+    "&beyond_k=2000",
+    "section beyond, separable": "?section=beyond&beyond_model=logistic_separable&beyond_lr=1"
+    "&beyond_k=500",
+    "section beyond, classification": "?section=beyond&beyond_model=network_penguins"
+    "&beyond_lr=0.5&beyond_k=600",
 }
 
 
