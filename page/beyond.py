@@ -143,38 +143,43 @@ def beyond_section() -> None:
         f"({choice.source}). Sharpness by Lanczos on exact Hessian-vector products, every "
         f"{sharpness_every(steps)} step{'s' if sharpness_every(steps) > 1 else ''}."
     )
-    left, right = st.columns(2)
-    left.plotly_chart(sharpness_figure(run.record, lr, k, run.bound), config=CHART_CONFIG,
-                      key="beyond_sharpness")  # fmt: skip
-    note = "Above the dashed line a step overshoots along the sharpest direction."
-    if run.bound is not None:
-        note += (
-            f" The dotted line is the curvature bound L that holds for every θ; its safe rate "
-            f"2/L = {fmt(2 / run.bound)} guarantees descent, but λ_max(θₖ) is lower: 2/L is "
-            "conservative."
+    with st.container(key="charts_beyond"):  # stacked on a projector (page/style.py)
+        left, right = st.columns(2)
+        left.plotly_chart(sharpness_figure(run.record, lr, k, run.bound), config=CHART_CONFIG,
+                          key="beyond_sharpness")  # fmt: skip
+        note = "Above the dashed line a step overshoots along the sharpest direction."
+        lowest = float(np.nanmin(run.record.sharpness)) if run.record.sharpness.size else 0.0
+        if run.bound is not None:
+            note += (
+                f" The dotted line is the curvature bound L, which holds for every θ: its safe "
+                f"rate 2/L = {fmt(2 / run.bound)} guarantees descent from anywhere."
+            )
+            if 0 < lowest < run.bound:
+                note += (
+                    f" Along this run λ_max(θₖ) fell to {fmt(lowest)}, {fmt(run.bound / lowest, 3)}"
+                    "× below L: there a rate that much larger is still stable, so 2/L is "
+                    "conservative."
+                )
+        left.caption(note)
+        right.plotly_chart(history_figure(trace, k, None, log_scale=bool(np.all(trace.costs > 0))),
+                           config=CHART_CONFIG, key="beyond_history")  # fmt: skip
+        rises = int(np.sum(np.diff(trace.costs) > 0))
+        rises_words = f"The cost went up in {rises:,} of the {trace.n_steps:,} steps"
+        if run.verdict.kind == "edge":
+            rises_words += ": at the edge of stability it falls overall, not monotonically"
+        right.caption(rises_words + "." if rises else "The cost fell at every step.")
+        left, right = st.columns(2)
+        left.plotly_chart(descent_line_figure(problem, trace, k), config=CHART_CONFIG,
+                          key="beyond_line")  # fmt: skip
+        grad_norm = float(np.linalg.norm(trace.grads[k]))
+        left.caption(
+            "φ(t) = J(θₖ + t·u) with u = −∇J(θₖ)/‖∇J(θₖ)‖: the tangent at t = 0 has slope "
+            f"φ′(0) = −‖∇J(θₖ)‖ = {fmt(-grad_norm)}, and the step of rate α lands at "
+            f"t = α‖∇J(θₖ)‖ = {fmt(lr * grad_norm)}. Every value of φ is J itself; the dotted "
+            "parabola is the quadratic model the rule α < 2/λ reasons about."
         )
-    left.caption(note)
-    right.plotly_chart(history_figure(trace, k, None, log_scale=bool(np.all(trace.costs > 0))),
-                       config=CHART_CONFIG, key="beyond_history")  # fmt: skip
-    rises = int(np.sum(np.diff(trace.costs) > 0))
-    right.caption(
-        f"The cost went up in {rises:,} of the {trace.n_steps:,} steps: at the edge of "
-        "stability it falls overall, not monotonically."
-        if rises
-        else "The cost fell at every step."
-    )
-    left, right = st.columns(2)
-    left.plotly_chart(descent_line_figure(problem, trace, k), config=CHART_CONFIG,
-                      key="beyond_line")  # fmt: skip
-    grad_norm = float(np.linalg.norm(trace.grads[k]))
-    left.caption(
-        "φ(t) = J(θₖ + t·u) with u = −∇J(θₖ)/‖∇J(θₖ)‖: the tangent at t = 0 has slope "
-        f"φ′(0) = −‖∇J(θₖ)‖ = {fmt(-grad_norm)}, and the step of rate α lands at "
-        f"t = α‖∇J(θₖ)‖ = {fmt(lr * grad_norm)}. Every value of φ is J itself; the dotted "
-        "parabola is the quadratic model the rule α < 2/λ reasons about."
-    )
-    right.plotly_chart(
-        model_fit_figure(problem, trace, k, choice.x_labels, choice.y_label, choice.class_names,
-                         classification=choice.task == "classification"),
-        config=CHART_CONFIG, key="beyond_fit",
-    )  # fmt: skip
+        right.plotly_chart(
+            model_fit_figure(problem, trace, k, choice.x_labels, choice.y_label, choice.class_names,
+                             classification=choice.task == "classification"),
+            config=CHART_CONFIG, key="beyond_fit",
+        )  # fmt: skip

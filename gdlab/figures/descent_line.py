@@ -91,6 +91,7 @@ def descent_line_figure(problem, trace: Trace, k: int) -> go.Figure:
         f"Cost along the descent direction at step {k}",
         "distance t along −∇J",
         "cost J",
-        yaxis={"range": [bottom - pad, top + pad]},
-        xaxis={"range": [float(t[0]), float(t[-1])]},
+        # "power": 3×10⁻⁴, not the SI prefix "300µ", when the cost or the step is small.
+        yaxis={"range": [bottom - pad, top + pad], "exponentformat": "power"},
+        xaxis={"range": [float(t[0]), float(t[-1])], "exponentformat": "power"},
     )

@@ -76,7 +76,7 @@ def model_fit_figure(
         y_span = float(np.ptp(y)) or 1.0
         y_range = [float(y.min()) - 0.15 * y_span, float(y.max()) + 0.15 * y_span]
         return _figure(traces, f"Data and the model at step {k}", x_labels[0], y_label,
-                       yaxis={"range": y_range})  # fmt: skip
+                       yaxis={"range": y_range, "exponentformat": "power"})  # fmt: skip
     traces = [
         _scatter(x[y == label], y[y == label], f"{name} (y = {label})", mode="markers",
                  marker={"size": 9, "opacity": 0.7, **style})

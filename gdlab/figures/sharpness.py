@@ -76,6 +76,6 @@ def sharpness_figure(
         top = max(max(levels), 0.0)
         bottom = min(min(levels), 0.0)
         pad = 0.08 * (top - bottom) or 1.0
-        yaxis = {"range": [bottom, top + pad]}
+        yaxis = {"range": [bottom, top + pad], "exponentformat": "power"}
         y_title = "λ_max"
     return _figure(traces, "Sharpness along the run", "step k", y_title, yaxis=yaxis)
