@@ -99,25 +99,26 @@ def _controls():
         "Model and data", list(MODELS), format_func=lambda k: MODELS[k].label, key="beyond_model"
     )
     network = MODELS[key].uses_network
-    activation = top[1].radio(
-        "Activation",
-        list(ACTIVATION_NAMES),
-        format_func=ACTIVATION_NAMES.get,
-        key="beyond_act",
-        horizontal=True,
-        disabled=not network,
-    )
+    activation = "tanh"
+    if network:
+        activation = top[1].radio(
+            "Activation",
+            list(ACTIVATION_NAMES),
+            format_func=ACTIVATION_NAMES.get,
+            key="beyond_act",
+            horizontal=True,
+        )
     current = float(st.session_state["beyond_lr"])
     # A link may ask for a rate between grid points: offer it as a stop of its own.
     options = LR_GRID if current in LR_GRID else tuple(sorted((*LR_GRID, current)))
-    row = st.columns(4)
+    row = st.columns(4 if network else 2)
     lr = row[0].select_slider("Learning rate α (log scale)", options, key="beyond_lr",
                               format_func=format_rate)  # fmt: skip
-    width = row[1].slider("Hidden units", 1, MAX_WIDTH, key="beyond_width", disabled=not network)
-    steps = row[2].slider("Steps", 1, MAX_PAGE_STEPS, key="beyond_steps")
-    seed = row[3].number_input("Start seed", 0, 2**31 - 1, key="beyond_seed", disabled=not network)
-    if not network:  # the width and activation do not change a logistic model: one cache entry
-        width, activation, seed = 16, "tanh", 0
+    steps = row[1].slider("Steps", 1, MAX_PAGE_STEPS, key="beyond_steps")
+    width, seed = 16, 0
+    if network:  # logistic regression has no hidden layer and starts from θ = 0
+        width = row[2].slider("Hidden units", 1, MAX_WIDTH, key="beyond_width")
+        seed = row[3].number_input("Start seed", 0, 2**31 - 1, key="beyond_seed")
     return key, int(width), activation, float(lr), int(steps), int(seed)
 
 
