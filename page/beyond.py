@@ -94,7 +94,8 @@ def _controls():
         on_click=use_edge_preset,
         key="beyond_edge",
     )
-    top = st.columns([3, 2])
+    # A logistic model has no activation to choose: its long name gets the whole row.
+    top = st.columns([3, 2] if MODELS[st.session_state["beyond_model"]].uses_network else [1])
     key = top[0].selectbox(
         "Model and data", list(MODELS), format_func=lambda k: MODELS[k].label, key="beyond_model"
     )
