@@ -11,6 +11,7 @@ import streamlit as st
 
 from page import (
     animation,
+    beyond,
     compare,
     compute,
     derivative_lab,
@@ -39,6 +40,7 @@ SECTIONS = {
     "derivatives": "Derivative lab",
     "custom": "Your own cost",
     "mistakes": "The derivation's mistakes",
+    "beyond": "Beyond quadratics",
 }
 
 
@@ -85,7 +87,7 @@ def main() -> None:
         required=True,
         label_visibility="collapsed",
     )
-    if predicting and section != "custom":
+    if predicting and section not in ("custom", "beyond"):
         question = (settings.data_key, settings.model_key, theta0, lr, steps)
         revealed = predict.gate(question, model, run, lr)
     if not revealed:  # the guess comes first: nothing below may give the answer away
@@ -93,7 +95,7 @@ def main() -> None:
         return
     if preset is not None:
         st.info(f"**Preset: {preset.title}.** {preset.notice}")
-    if section != "custom":  # the typed cost has its own run; this one is the sidebar's
+    if section not in ("custom", "beyond"):  # those have their own runs; this is the sidebar's
         summary.show_verdict(run)
         summary.show_metrics(model, run)
         summary.show_regime_bar(model, lr, steps)
@@ -113,6 +115,8 @@ def main() -> None:
         own_cost.custom_section()
     elif section == "mistakes":
         mistakes.mistakes_section(settings.model_key, model, theta0, lr, steps, settings.dataset)
+    elif section == "beyond":
+        beyond.beyond_section()
     elif section == "derivatives":
         derivative_lab.derivative_lab(model, run.trace, st.session_state.get("k", 0))
     else:

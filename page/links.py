@@ -16,14 +16,18 @@ from typing import NamedTuple
 from gdlab.data import DEFAULT_DATASET, list_datasets
 from gdlab.expressions import MAX_LENGTH
 from gdlab.models.linear import COSTS, SCALINGS
+from gdlab.models.network import ACTIVATIONS, MAX_WIDTH
 from gdlab.running.optimizers import OPTIMIZERS
 from gdlab.teaching.cost_presets import PRESET_COSTS
+from gdlab.teaching.curved_models import MODELS as CURVED_MODELS
 from gdlab.teaching.presets import PRESETS_BY_KEY
 from page.controls import LR_MAX, LR_MIN, MAX_PAGE_STEPS
 
 SOURCES = ("builtin", "synthetic", "upload")
-SECTIONS = ("step", "compare", "sweep", "range", "regimes", "optimizers", "derivatives", "custom",
-            "mistakes")  # fmt: skip
+SECTIONS = (
+    "step", "compare", "sweep", "range", "regimes", "optimizers", "derivatives", "custom",
+    "mistakes", "beyond",
+)  # fmt: skip
 MAX_COMPARE = 8
 OPTIMIZER_NAMES = tuple(OPTIMIZERS)
 PRESET_COST_NAMES = tuple(PRESET_COSTS)
@@ -153,6 +157,13 @@ FIELDS: dict[str, LinkField] = {
     "formula_lr": LinkField(_number(1e-8, 100), None),
     "formula_steps": LinkField(_number(1, 2000, integer=True), 200),
     "formula_optimizer": LinkField(_choice(*OPTIMIZER_NAMES), "gd"),
+    "beyond_model": LinkField(_choice(*CURVED_MODELS), "network_pressure"),
+    "beyond_width": LinkField(_number(1, MAX_WIDTH, integer=True), 16),
+    "beyond_act": LinkField(_choice(*ACTIVATIONS), "tanh"),
+    "beyond_lr": LinkField(_number(LR_MIN, LR_MAX), 0.05),
+    "beyond_steps": LinkField(_number(1, MAX_PAGE_STEPS, integer=True), 1000),
+    "beyond_seed": LinkField(_number(0, 2**31 - 1, integer=True), 0),
+    "beyond_k": LinkField(_number(0, MAX_PAGE_STEPS, integer=True), 0),
     "section": LinkField(_choice(*SECTIONS), "step"),
 }
 

@@ -31,6 +31,8 @@ KEYS = {
     "formula_preset": "custom_preset", "formula": "custom_text",
     "formula_params": "custom_params", "formula_lr": "custom_lr",
     "formula_steps": "custom_steps", "formula_optimizer": "custom_optimizer",
+    **{name: name for name in ("beyond_model", "beyond_width", "beyond_act", "beyond_lr",
+                               "beyond_steps", "beyond_seed", "beyond_k")},
 }  # fmt: skip
 THETA0_FROM_LINK = "_theta0_from_link"
 NOTICES = "_link_notices"

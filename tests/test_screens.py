@@ -43,6 +43,13 @@ STATES = {
     "section regimes, two parameters": "?section=regimes&params=2",
     "section mistakes": "?section=mistakes",
     "section mistakes, two parameters": "?section=mistakes&params=2",
+    "section beyond": "?section=beyond",
+    "section beyond, edge of stability": "?section=beyond&beyond_lr=0.2&beyond_steps=2000"
+    "&beyond_k=2000",
+    "section beyond, separable": "?section=beyond&beyond_model=logistic_separable&beyond_lr=1"
+    "&beyond_k=500",
+    "section beyond, classification": "?section=beyond&beyond_model=network_penguins"
+    "&beyond_lr=0.5&beyond_k=600",
 }
 
 

@@ -233,8 +233,9 @@ def descend(
     if constant_rate and hasattr(problem, "affine_step"):
         return _descend_affine(problem, theta, float(lr), steps, gtol, divergence_factor)
     thetas, costs, grads, lrs = [theta], [], [], []
+    evaluate = _cost_and_gradient(problem)
     with np.errstate(all="ignore"):  # overflow is detected below, never warned about
-        cost, grad = float(problem.cost_value(theta)), problem.gradient(theta)
+        cost, grad = evaluate(theta)
         costs.append(cost)
         grads.append(grad)
         low, high, tolerance = stopping_thresholds(problem, cost, grad, gtol, divergence_factor)
@@ -253,7 +254,7 @@ def descend(
             else:
                 step, opt_state = optimizer.update(direction, opt_state, rate)
                 theta = theta + step
-            cost, grad = float(problem.cost_value(theta)), problem.gradient(theta)
+            cost, grad = evaluate(theta)
             finite = math.isfinite(cost) and bool(np.all(np.isfinite(theta)))
             finite = finite and bool(np.all(np.isfinite(grad)))
             if not finite:
@@ -277,6 +278,24 @@ def descend(
         problem, *run, steps, divergence_factor, gtol,
         optimizer=optimizer, batch_costs=batch_costs if batches is not None else None,
     )  # fmt: skip
+
+
+def _cost_and_gradient(problem: Problem) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+    """θ ↦ (J(θ), ∇J(θ)) from one call when the problem computes both in one pass (a network's
+    backward pass starts from its forward pass; two calls would do the forward pass twice).
+
+    A quadratic's `cost_and_gradient` is the block form of the affine path, whose excess
+    k(θ − θ*)·(Gθ − b) loses digits near θ* that its `cost_value` keeps, so a problem with
+    `affine_step` is evaluated as before.
+    """
+    if hasattr(problem, "cost_and_gradient") and not hasattr(problem, "affine_step"):
+
+        def together(theta: np.ndarray) -> tuple[float, np.ndarray]:
+            cost, grad = problem.cost_and_gradient(theta)
+            return float(cost), grad
+
+        return together
+    return lambda theta: (float(problem.cost_value(theta)), problem.gradient(theta))
 
 
 def _descend_affine(
