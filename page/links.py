@@ -152,6 +152,7 @@ FIELDS: dict[str, LinkField] = {
     "formula_steps": LinkField(_number(1, 2000, integer=True), 200),
     "formula_optimizer": LinkField(_choice(*OPTIMIZER_NAMES), "gd"),
     "section": LinkField(_choice(*SECTIONS), "step"),
+    "present": LinkField(_flag, False),  # presentation mode, for a teacher's shared link
 }
 
 

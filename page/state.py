@@ -30,6 +30,7 @@ KEYS = {
     "formula_preset": "custom_preset", "formula": "custom_text",
     "formula_params": "custom_params", "formula_lr": "custom_lr",
     "formula_steps": "custom_steps", "formula_optimizer": "custom_optimizer",
+    "present": "present",
 }  # fmt: skip
 THETA0_FROM_LINK = "_theta0_from_link"
 NOTICES = "_link_notices"

@@ -16,7 +16,7 @@ def test_round_trip_of_every_field():
         "race_mu": 0.5, "schedule": "cosine", "batch": 8, "shuffle": 3,
         "formula_preset": "your own", "formula": "sin(theta0) + theta1**2",
         "formula_params": 2, "formula_theta0": (1.0, -0.5), "formula_lr": 0.1,
-        "formula_steps": 500, "formula_optimizer": "adam",
+        "formula_steps": 500, "formula_optimizer": "adam", "present": True,
     }  # fmt: skip
     assert set(values) == set(FIELDS)
     query = write_link(values)
@@ -43,6 +43,7 @@ def test_defaults_are_left_out_of_links():
         ({"theta0": "1,2,3"}, "1 to 2 comma-separated numbers"),
         ({"theta0": "inf"}, "theta0='inf'"),
         ({"log": "yes"}, "log='yes' is not 0 or 1"),
+        ({"present": "on"}, "present='on' is not 0 or 1; using the default, 0"),
         ({"compare": ",".join(["0.1"] * 9)}, "1 to 8 comma-separated"),
         ({"hack": "1"}, "Ignored the unknown link parameter 'hack'"),
     ],
@@ -83,3 +84,9 @@ def test_a_repeated_optimizer_races_once_and_the_notice_says_so(text, kept, repe
     assert notices == (
         f"The link's race='{text}' lists {repeated} more than once; using {','.join(kept)}.",
     )
+
+
+def test_a_presentation_link_says_present_1_and_reads_back():
+    assert write_link({"present": True}) == {"present": "1"}
+    assert write_link({"present": False}) == {}  # off is the default: left out
+    assert read_link({"present": "1"}) == ({"present": True}, ())
