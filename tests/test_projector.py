@@ -83,3 +83,22 @@ def test_a_brief_legend_drops_only_a_bracketed_end():
     after = [trace.name for trace in projected(curve, 380, brief_legend=True).data]
     assert "tangent at θₖ (slope −160.7)" in before and "cost J(θ)" in before  # at step 3
     assert after == ["tangent at θₖ" if name.startswith("tangent") else name for name in before]
+
+
+def contrast(hex_colour: str) -> float:
+    """WCAG contrast ratio of a colour against white."""
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+@pytest.mark.parametrize("figure", FIGURES, ids=lambda f: f.layout.title.text)
+def test_axis_text_is_dark_enough_for_a_projector(figure):
+    shown = projected(figure, 380).to_plotly_json()
+    axes = [v for k, v in shown["layout"].items() if k.startswith(("xaxis", "yaxis"))]
+    axes += [trace["colorbar"] for trace in shown["data"] if "colorbar" in trace]
+    for axis in axes:
+        for font in (axis["tickfont"], axis["title"]["font"]):
+            assert contrast(font["color"]) >= 7, axis  # WCAG AAA for text
+    assert contrast("#808495") < 4.5  # Streamlit's theme grey, which this replaces

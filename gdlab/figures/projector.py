@@ -14,6 +14,9 @@ from gdlab.figures.common import FONT_SIZE
 
 SCALE = 1.25  # the page's 16 px charts become 20 px; its 15 px ticks and legends 19 px
 MIN_FONT_PX = 18
+# Streamlit's chart theme greys axis text (#808495, 3.8:1 on white), which a projector washes
+# out further: on a projector it is the page's near-black text colour instead (15:1).
+INK = "#262730"
 
 
 def _scaled(size: float, scale: float) -> int:
@@ -40,6 +43,13 @@ def _brief(name: str) -> str:
     return name
 
 
+def _inked(axis: dict) -> dict:
+    """An axis (or colour bar) whose title and tick labels are INK unless a colour is set."""
+    title = axis.get("title", {})
+    title = {**title, "font": {"color": INK, **title.get("font", {})}}
+    return {**axis, "title": title, "tickfont": {"color": INK, **axis.get("tickfont", {})}}
+
+
 def projected(
     figure: go.Figure, height: int, scale: float = SCALE, brief_legend: bool = False
 ) -> go.Figure:
@@ -54,10 +64,11 @@ def projected(
     _scale_fonts(layout, scale)
     layout["height"] = height
     for name in [key for key in layout if key.startswith(("xaxis", "yaxis"))]:
-        layout[name] = {**layout[name], "automargin": True}
+        layout[name] = _inked({**layout[name], "automargin": True})
     if "legend" in layout:  # at the figure's foot, below the x-axis title whatever the height
         layout["legend"] |= {"yref": "container", "y": 0, "yanchor": "bottom"}
     traces = [trace.to_plotly_json() for trace in figure.data]
+    traces = [{**t, "colorbar": _inked(t["colorbar"])} if "colorbar" in t else t for t in traces]
     if brief_legend:
         traces = [{**trace, "name": _brief(trace.get("name", ""))} for trace in traces]
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
