@@ -14,6 +14,7 @@ from page import (
     compute,
     derivative_lab,
     own_cost,
+    presentation,
     race,
     range_test,
     regimes,
@@ -41,15 +42,21 @@ def main() -> None:
     st.set_page_config(
         page_title="gdlab: learning rates in gradient descent", page_icon="📉", layout="wide"
     )
-    style.apply()
     state.read_url_once()
-    st.title("How the learning rate steers gradient descent")
-    st.caption(
-        "Each step moves θ against the slope of the cost: θ ← θ − α·J′(θ). "
-        "Pick data, a start and α in the sidebar; step through the run below."
-    )
+    presenting = presentation.is_on()
+    style.apply(presenting)
+    if presenting:  # α and the presets at the top of the main area; the sidebar is hidden
+        bar = presentation.bar()
+    else:
+        bar = None
+        presentation.switch(st.sidebar)
+        st.title("How the learning rate steers gradient descent")
+        st.caption(
+            "Each step moves θ against the slope of the cost: θ ← θ − α·J′(θ). "
+            "Pick data, a start and α in the sidebar; step through the run below."
+        )
 
-    settings = sidebar.choose_settings()
+    settings = sidebar.choose_settings(bar.presets if bar else None)
     try:
         model = compute.build_model(
             settings.data_key, settings.dataset, settings.params, settings.scaling, settings.cost
@@ -64,26 +71,24 @@ def main() -> None:
         )
         return
     theta0 = sidebar.choose_start(model.problem)
-    lr, steps = sidebar.choose_rate(model.theory)
+    lr, steps = sidebar.choose_rate(model.theory, bar.rate if bar else None)
     run = compute.run_descent(settings.model_key, model, theta0, lr, steps)
 
     state.show_notices()
     preset = sidebar.active_preset(lr)
-    if preset is not None:
-        st.info(f"**Preset: {preset.title}.** {preset.notice}")
     st.session_state.setdefault("section", "step")  # a link may have set it already
-    section = st.segmented_control(
-        "Section",
-        list(SECTIONS),
-        format_func=SECTIONS.get,
-        key="section",
-        required=True,
-        label_visibility="collapsed",
-    )
-    if section != "custom":  # the typed cost has its own run; this one is the sidebar's
-        summary.show_verdict(run)
-        summary.show_metrics(model, run)
-        summary.show_regime_bar(model, lr, steps)
+    if presenting:  # the first screen is the verdict and the charts; the rest comes below them
+        section = st.session_state["section"]
+        if section != "custom":
+            summary.show_verdict(run)
+    else:
+        if preset is not None:
+            st.info(f"**Preset: {preset.title}.** {preset.notice}")
+        section = choose_section()
+        if section != "custom":  # the typed cost has its own run; this one is the sidebar's
+            summary.show_verdict(run)
+            summary.show_metrics(model, run)
+            summary.show_regime_bar(model, lr, steps)
 
     compared: tuple = ()
     if section == "compare":
@@ -101,10 +106,29 @@ def main() -> None:
     elif section == "derivatives":
         derivative_lab.derivative_lab(model, run.trace, st.session_state.get("k", 0))
     else:
-        step_by_step.show_inspector(model, run, settings.dataset)
+        step_by_step.show_inspector(model, run, settings.dataset, presenting)
+    if presenting:
+        if preset is not None:
+            st.info(f"**Preset: {preset.title}.** {preset.notice}")
+        if section != "custom":
+            summary.show_metrics(model, run)
+            summary.show_regime_bar(model, lr, steps)
+        choose_section(label_visibility="visible")
+    if section == "step":
         step_by_step.show_formulas(settings.cost, settings.params)
         step_by_step.show_table(run)
     state.write_url(theta0, compared, section)
+
+
+def choose_section(label_visibility: str = "collapsed") -> str:
+    return st.segmented_control(
+        "Section",
+        list(SECTIONS),
+        format_func=SECTIONS.get,
+        key="section",
+        required=True,
+        label_visibility=label_visibility,
+    )
 
 
 main()
