@@ -19,8 +19,8 @@ from streamlit.delta_generator import DeltaGenerator
 from gdlab.figures.projector import projected
 
 KEY = "present"
-# The two charts of the first screen: 768 px less the browser's own top bar, the presets and
-# α, the verdict and the step controls (measured by tests/test_screens.py).
+# The two charts of the first screen: what 768 px leave under the presets, α and a verdict of
+# up to four lines, the step buttons following just below (measured by tests/test_screens.py).
 CHART_HEIGHT = 380
 HELP = (
     "For a projector: hides the sidebar and puts α, the presets, the verdict, the cost curve "
