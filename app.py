@@ -19,6 +19,7 @@ from page import (
     mistakes,
     own_cost,
     predict,
+    presentation,
     race,
     range_test,
     regimes,
@@ -43,20 +44,28 @@ SECTIONS = {
     "beyond": "Beyond quadratics",
 }
 
+OWN_RUNS = ("custom", "beyond")  # sections with runs of their own, not the sidebar's
+
 
 def main() -> None:
     st.set_page_config(
         page_title="gdlab: learning rates in gradient descent", page_icon="📉", layout="wide"
     )
-    style.apply()
     state.read_url_once()
-    st.title("How the learning rate steers gradient descent")
-    st.caption(
-        "Each step moves θ against the slope of the cost: θ ← θ − α·J′(θ). "
-        "Pick data, a start and α in the sidebar; step through the run below."
-    )
+    presenting = presentation.is_on()
+    style.apply(presenting)
+    if presenting:  # α and the presets at the top of the main area; the sidebar is hidden
+        bar = presentation.bar()
+    else:
+        bar = None
+        presentation.switch(st.sidebar)
+        st.title("How the learning rate steers gradient descent")
+        st.caption(
+            "Each step moves θ against the slope of the cost: θ ← θ − α·J′(θ). "
+            "Pick data, a start and α in the sidebar; step through the run below."
+        )
 
-    settings = sidebar.choose_settings()
+    settings = sidebar.choose_settings(bar.presets if bar else None)
     try:
         model = compute.build_model(
             settings.data_key, settings.dataset, settings.params, settings.scaling, settings.cost
@@ -71,34 +80,32 @@ def main() -> None:
         )
         return
     theta0 = sidebar.choose_start(model.problem)
-    lr, steps = sidebar.choose_rate(model.theory)
+    lr, steps = sidebar.choose_rate(model.theory, bar.rate if bar else None)
     run = compute.run_descent(settings.model_key, model, theta0, lr, steps)
 
     state.show_notices()
     preset = sidebar.active_preset(lr)
-    predicting = predict.enabled()
-    revealed = True
     st.session_state.setdefault("section", "step")  # a link may have set it already
-    section = st.segmented_control(
-        "Section",
-        list(SECTIONS),
-        format_func=SECTIONS.get,
-        key="section",
-        required=True,
-        label_visibility="collapsed",
-    )
-    if predicting and section not in ("custom", "beyond"):
+    if not presenting:
+        predict.enabled()  # presenting, its switch sits with the section buttons below
+    predicting = bool(st.session_state.get("predict"))
+    section = st.session_state["section"] if presenting else choose_section()
+    if predicting and section not in OWN_RUNS:
         question = (settings.data_key, settings.model_key, theta0, lr, steps)
-        revealed = predict.gate(question, model, run, lr)
-    if not revealed:  # the guess comes first: nothing below may give the answer away
-        state.write_url(theta0, (), section)
-        return
-    if preset is not None:
+        if not predict.gate(question, model, run, lr):
+            # The guess comes first: nothing below may give the answer away.
+            if presenting:
+                predict.enabled()
+                choose_section(label_visibility="visible")
+            state.write_url(theta0, (), section)
+            return
+    if preset is not None and not presenting:
         st.info(f"**Preset: {preset.title}.** {preset.notice}")
-    if section not in ("custom", "beyond"):  # those have their own runs; this is the sidebar's
+    if section not in OWN_RUNS:  # those have their own runs; this one is the sidebar's
         summary.show_verdict(run)
-        summary.show_metrics(model, run)
-        summary.show_regime_bar(model, lr, steps)
+        if not presenting:  # presenting, the first screen is the verdict and the charts
+            summary.show_metrics(model, run)
+            summary.show_regime_bar(model, lr, steps)
 
     compared: tuple = ()
     if section == "compare":
@@ -120,13 +127,36 @@ def main() -> None:
     elif section == "derivatives":
         derivative_lab.derivative_lab(model, run.trace, st.session_state.get("k", 0))
     else:
-        ghosts.controls()
         ghost_runs = ghosts.remember((settings.model_key, theta0), lr, run)
-        step_by_step.show_inspector(model, run, settings.dataset, ghost_runs)
+        if not presenting:
+            ghosts.controls()
+        step_by_step.show_inspector(model, run, settings.dataset, ghost_runs, presenting)
+        if presenting:
+            ghosts.controls()
         animation.download_animation(model, run, settings.dataset.name, lr)
+    if presenting:
+        if preset is not None:
+            st.info(f"**Preset: {preset.title}.** {preset.notice}")
+        if section not in OWN_RUNS:
+            summary.show_metrics(model, run)
+            summary.show_regime_bar(model, lr, steps)
+        predict.enabled()
+        choose_section(label_visibility="visible")
+    if section == "step":
         step_by_step.show_formulas(settings.cost, settings.params)
         step_by_step.show_table(run)
     state.write_url(theta0, compared, section)
+
+
+def choose_section(label_visibility: str = "collapsed") -> str:
+    return st.segmented_control(
+        "Section",
+        list(SECTIONS),
+        format_func=SECTIONS.get,
+        key="section",
+        required=True,
+        label_visibility=label_visibility,
+    )
 
 
 main()

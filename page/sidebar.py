@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 import gdlab
 from gdlab.teaching.presets import PRESETS, PRESETS_BY_KEY
@@ -61,19 +62,20 @@ def apply_preset(key: str) -> None:
     })  # fmt: skip
 
 
-def preset_buttons() -> None:
+def preset_buttons(row: DeltaGenerator | None = None) -> None:
+    """The presets in the sidebar, or in a row of the main area (presentation mode)."""
     pending = st.session_state.pop("_preset_from_link", None)
     if pending:
         apply_preset(pending)
-    with st.sidebar.expander("Classroom presets", expanded=False):
-        for preset in PRESETS:
-            st.button(
-                preset.title,
-                key=f"preset_{preset.key}",
-                on_click=apply_preset,
-                args=(preset.key,),
-                width="stretch",
-            )
+    where = row if row is not None else st.sidebar.expander("Classroom presets", expanded=False)
+    for preset in PRESETS:
+        where.button(
+            preset.title,
+            key=f"preset_{preset.key}",
+            on_click=apply_preset,
+            args=(preset.key,),
+            width="content" if row is not None else "stretch",
+        )
 
 
 def active_preset(lr: float):
@@ -206,8 +208,8 @@ def choose_model() -> tuple[int, str, str]:
     return params, scaling, cost
 
 
-def choose_settings() -> Settings:
-    preset_buttons()
+def choose_settings(presets: DeltaGenerator | None = None) -> Settings:
+    preset_buttons(presets)
     data_key, dataset = choose_data()
     data_preview(dataset)
     params, scaling, cost = choose_model()
@@ -245,21 +247,41 @@ def choose_start(problem: gdlab.LinearRegression) -> tuple[float, ...]:
     return tuple(float(v) for v in start)
 
 
-def choose_rate(theory: gdlab.LearningRateTheory) -> tuple[float, int]:
-    st.sidebar.header("Learning rate")
+def rate_control(theory: gdlab.LearningRateTheory, where: DeltaGenerator) -> float:
+    """α on its log-scale slider with the thresholds beside it: in the sidebar, or (presentation
+    mode) in the main area, slider and thresholds side by side."""
     current = st.session_state.setdefault("lr", DEFAULT_LR)
     # A preset or a link may ask for a rate between grid points: offer it as a stop of its own.
     options = LR_GRID if current in LR_GRID else tuple(sorted((*LR_GRID, current)))
-    lr = st.sidebar.select_slider(
+    in_sidebar = where is st.sidebar
+    slider, notes = (where, where) if in_sidebar else where.columns([3, 1.8])
+    lr = slider.select_slider(
         "Learning rate α (log scale)", options, key="lr", format_func=format_rate
     )
-    st.sidebar.markdown(
-        f"- diverges above α_crit = 2/λ_max = **{fmt(theory.critical_lr)}**\n"
-        f"- one-step rate 1/λ_max = {fmt(theory.one_step_lr)}\n"
-        f"- best fixed rate α* = {fmt(theory.optimal_lr)}"
-    )
+    crit, one_step, best = (fmt(r) for r in (theory.critical_lr, theory.one_step_lr,
+                                             theory.optimal_lr))  # fmt: skip
+    if in_sidebar:
+        notes.markdown(
+            f"- diverges above α_crit = 2/λ_max = **{crit}**\n"
+            f"- one-step rate 1/λ_max = {one_step}\n"
+            f"- best fixed rate α* = {best}"
+        )
+    else:  # a narrower column beside the slider: the same facts in fewer words
+        notes.markdown(
+            f"- α_crit = 2/λ_max = **{crit}**\n- one-step 1/λ_max = {one_step}\n"
+            f"- best fixed α* = {best}"
+        )
     if theory.critical_lr < LR_GRID[0]:
-        st.sidebar.warning("α_crit is below the smallest α here: scale x to make the cost rounder.")
+        where.warning("α_crit is below the smallest α here: scale x to make the cost rounder.")
+    return float(lr)
+
+
+def choose_rate(
+    theory: gdlab.LearningRateTheory, rate: DeltaGenerator | None = None
+) -> tuple[float, int]:
+    """α (in the sidebar, or where presentation mode puts it) and the number of steps."""
+    st.sidebar.header("Learning rate")
+    lr = rate_control(theory, rate if rate is not None else st.sidebar)
     clamp_state("steps", 1, MAX_PAGE_STEPS, DEFAULT_STEPS)
     steps = st.sidebar.slider(
         "Steps (at most)",
@@ -268,4 +290,4 @@ def choose_rate(theory: gdlab.LearningRateTheory) -> tuple[float, int]:
         key="steps",
         help=f"Up to {MAX_PAGE_STEPS:,} on this page, so a run stays quick to compute and to read.",
     )
-    return float(lr), int(steps)
+    return lr, int(steps)

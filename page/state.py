@@ -33,6 +33,7 @@ KEYS = {
     "formula_steps": "custom_steps", "formula_optimizer": "custom_optimizer",
     **{name: name for name in ("beyond_model", "beyond_width", "beyond_act", "beyond_lr",
                                "beyond_steps", "beyond_seed", "beyond_k")},
+    "present": "present",
 }  # fmt: skip
 THETA0_FROM_LINK = "_theta0_from_link"
 NOTICES = "_link_notices"

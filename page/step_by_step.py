@@ -10,6 +10,7 @@ from gdlab import figures
 from gdlab.number_format import number_latex as tex
 from gdlab.plain_text import plain_label
 from gdlab.teaching.lessons import least_squares_maths
+from page import presentation
 from page.charts import CHART_CONFIG
 from page.compute import Model, Run
 from page.controls import fmt
@@ -20,8 +21,9 @@ PLAY_SPEEDS = {1: "1 step", 5: "5 steps", 25: "25 steps"}  # per tick of the tim
 PLAY_INTERVAL_S = 0.3
 
 
-def step_controls(last: int) -> int:
-    """Step slider with previous / next / play / end and a play speed; returns k."""
+def step_controls(last: int, compact: bool = False) -> int:
+    """Step slider with previous / next / play / end and a play speed; returns k. Compact (for
+    presentation mode): the slider and the buttons share one row."""
     k = min(max(st.session_state.get("k", 0), 0), last)
     if st.session_state.get("playing"):
         k = min(k + st.session_state.get("play_speed", 1), last)
@@ -32,9 +34,15 @@ def step_controls(last: int) -> int:
     def move_to(target: int) -> None:
         st.session_state["k"] = min(max(target, 0), last)
 
-    k = st.slider("Step k", 0, last, key="k") if last > 0 else 0
-    # Buttons as wide as their labels, in a row that wraps: never "p" for "prev".
-    with st.container(horizontal=True, vertical_alignment="bottom", key="stepper"):
+    def buttons_row():  # buttons as wide as their labels, in a row that wraps: never "p"
+        return st.container(horizontal=True, vertical_alignment="bottom", key="stepper")
+
+    # Compact: the slider leads the buttons' row, its label read out by screen readers but not
+    # drawn (its value is, above it).
+    row = buttons_row() if compact else st
+    shown = "collapsed" if compact else "visible"
+    k = row.slider("Step k", 0, last, key="k", label_visibility=shown) if last > 0 else 0
+    with buttons_row() if row is st else row:
         st.button("prev", icon=":material/chevron_left:", on_click=move_to, args=(k - 1,),
                   disabled=k == 0, key="prev")  # fmt: skip
         st.button("next", icon=":material/chevron_right:", on_click=move_to, args=(k + 1,),
@@ -84,16 +92,37 @@ def step_in_numbers(problem: gdlab.LinearRegression, trace: gdlab.Trace, k: int)
     )
 
 
-def inspector(model: Model, run: Run, x_label: str, y_label: str, ghosts: tuple = ()) -> None:
+def inspector(
+    model: Model,
+    run: Run,
+    x_label: str,
+    y_label: str,
+    ghosts: tuple = (),
+    presenting: bool = False,
+) -> None:
     """Step through the run: a fragment, so it redraws alone and never reruns the descent."""
     problem, trace = model.problem, run.trace
-    k = step_controls(trace.n_steps)
+    # Presentation mode draws the two charts of the first screen above the step controls.
+    first = st.container(key="present_charts") if presenting else None
+    k = step_controls(trace.n_steps, compact=presenting)
     # A fragment rerun skips the page's own URL update at the end: keep the step in the link.
     if k:
         st.query_params["k"] = str(k)
     else:
         st.query_params.pop("k", None)
     view = figures.parameter_view(problem, trace)
+    if first is not None:
+        first_screen(first, model, run, k, view, ghosts)
+        log_toggle()
+        step_in_numbers(problem, trace, k)
+        with st.container(key="charts"):
+            left, right = st.columns(2)
+            left.plotly_chart(figures.fit_figure(problem, trace, k, x_label, y_label),
+                              config=CHART_CONFIG, key="fit")  # fmt: skip
+            if problem.n_params == 2:
+                right.plotly_chart(figures.slice_figure(problem, trace, k),
+                                   config=CHART_CONFIG, key="slice")  # fmt: skip
+        return
     # Two charts a row on a laptop; one a row on a projector's 1024 px (page/style.py).
     with st.container(key="charts"):
         left, right = st.columns(2)
@@ -116,20 +145,51 @@ def inspector(model: Model, run: Run, x_label: str, y_label: str, ghosts: tuple 
         ),
                           config=CHART_CONFIG, key="history")  # fmt: skip
         with right:
-            st.toggle(
-                "History as J − J* on a log scale",
-                key="log_history",
-                help="A fixed-rate run is then a straight line: falling when it converges, "
-                "rising when it diverges. Off: the cost J itself.",
-            )
+            log_toggle()
             step_in_numbers(problem, trace, k)
 
 
-def show_inspector(model: Model, run: Run, dataset: gdlab.Dataset, ghost_runs: tuple = ()) -> None:
+def log_toggle() -> None:
+    st.toggle(
+        "History as J − J* on a log scale",
+        key="log_history",
+        help="A fixed-rate run is then a straight line: falling when it converges, "
+        "rising when it diverges. Off: the cost J itself.",
+    )
+
+
+def first_screen(
+    where, model: Model, run: Run, k: int, view: figures.View, ghosts: tuple = ()
+) -> None:
+    """Presentation mode: the cost over θ (the curve with its tangent, or the contours and the
+    path with two parameters) beside the cost history, side by side at any width."""
+    problem, trace = model.problem, run.trace
+    log_scale = st.session_state.setdefault("log_history", True)
+    with where:
+        # The landscape has the longer legend and more to show: it gets the wider column.
+        left, right = st.columns([1.4, 1])
+        if problem.n_params == 1:
+            landscape = figures.cost_curve_figure(problem, trace, k, view, ghosts)
+            # The tangent's slope is written on the chart, in larger type than a legend's.
+            presentation.chart(landscape, "curve", CHART_CONFIG, left, brief_legend=True)
+        else:
+            landscape = figures.contour_figure(problem, trace, k, view, ghosts)
+            presentation.chart(landscape, "contour", CHART_CONFIG, left)
+        history = figures.history_figure(trace, k, problem.min_cost, log_scale, ghosts)
+        presentation.chart(history, "history", CHART_CONFIG, right)
+
+
+def show_inspector(
+    model: Model,
+    run: Run,
+    dataset: gdlab.Dataset,
+    ghost_runs: tuple = (),
+    presenting: bool = False,
+) -> None:
     interval = PLAY_INTERVAL_S if st.session_state.get("playing") else None
     # An upload's column names are a visitor's text: plotly would render HTML in them.
     labels = (plain_label(dataset.x_label), plain_label(dataset.y_label))
-    st.fragment(inspector, run_every=interval)(model, run, *labels, ghost_runs)
+    st.fragment(inspector, run_every=interval)(model, run, *labels, ghost_runs, presenting)
 
 
 def show_formulas(cost: str, n_params: int) -> None:

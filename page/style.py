@@ -26,6 +26,21 @@ _CSS = f"""<style>
 }}
 </style>"""
 
+# Presentation mode (page/presentation.py). The sidebar and the button that unfolds it are
+# hidden rather than folded: Streamlit folds the sidebar only as the page first loads
+# (st.set_page_config's initial_sidebar_state), and a visitor's own choice wins on reruns.
+# Streamlit's top bar goes too: empty with the minimal toolbar, it is a transparent strip
+# 64 px tall over the page, which a projector cannot spare. The verdict is set large, and α's
+# label and value larger than Streamlit's 15 px.
+_PRESENT_CSS = """<style>
+[data-testid=stSidebar], [data-testid=stExpandSidebarButton],
+[data-testid=stSidebarCollapsedControl], [data-testid=stHeader] { display: none !important; }
+[data-testid=stMainBlockContainer] { padding-top: 1rem; }
+.st-key-verdict [data-testid=stAlert] p { font-size: 1.4rem; line-height: 1.3; }
+.st-key-present_bar [data-testid=stSlider] [data-testid=stWidgetLabel] p,
+.st-key-present_bar [data-testid=stSliderThumbValue] { font-size: 1.1rem; }
+</style>"""
 
-def apply() -> None:
-    st.html(_CSS)
+
+def apply(presenting: bool = False) -> None:
+    st.html(_CSS + (_PRESENT_CSS if presenting else ""))

@@ -11,6 +11,10 @@ fine, so a failing test prints exactly what is wrong:
 - `axis_problems`: a log axis spanning far more decades than the data it shows (the cost
   history of a diverging run drawn 287 decades tall);
 - `charts_on_first_screen`: how many charts start above the bottom of the viewport;
+- `first_screen_problems`: in presentation mode, the verdict, the named charts and the main
+  area's α and presets not wholly on the first screen, chart text under 18 px, a verdict under
+  22 px, a plot squeezed by its own legend, or a sidebar still showing (`first_screen` holds
+  the measurements);
 - `accessibility_violations`: axe-core's serious and critical findings (the npm package,
   injected from tests/a11y/node_modules; nothing is fetched at run time).
 """
@@ -204,6 +208,96 @@ def charts_on_first_screen(page: Page) -> int:
             .filter(el => { const r = el.getBoundingClientRect();
                             return r.height > 0 && r.top < window.innerHeight - 100; }).length"""
     )
+
+
+# Presentation mode's promise (page/presentation.py): type a back row reads, and plots that
+# still show their data once legends and titles have taken their share of the chart.
+MIN_CHART_TEXT_PX = 18
+MIN_VERDICT_TEXT_PX = 22
+MIN_PLOT_HEIGHT_PX = 150
+
+_FIRST_SCREEN_JS = """(prefixes) => {
+    const title = gd => ((gd.layout && gd.layout.title && gd.layout.title.text) || '')
+        .replace(/<[^>]*>/g, '');
+    const box = el => { const r = el.getBoundingClientRect();
+                        return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+    const px = el => parseFloat(getComputedStyle(el).fontSize);
+    const sizes = els => els.filter(el => el.textContent.trim()).map(px);
+    const verdict = document.querySelector(
+        '[data-testid=stMain] .st-key-verdict [data-testid=stAlert]');
+    const gds = [...document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')];
+    const charts = {};
+    for (const prefix of prefixes) {
+        const gd = gds.find(g => title(g).startsWith(prefix));
+        if (!gd) continue;
+        const plot = gd.querySelector('.draglayer .nsewdrag');
+        charts[prefix] = {box: box(gd), plot: plot ? box(plot) : null,
+                          smallest_text: Math.min(...sizes([...gd.querySelectorAll('svg text')]))};
+    }
+    const sidebar = document.querySelector('[data-testid=stSidebar]');
+    const alpha = document.querySelector('[data-testid=stMain] .st-key-lr');
+    return {
+        viewport: {width: window.innerWidth, height: window.innerHeight},
+        verdict: verdict ? {box: box(verdict), smallest_text: Math.min(
+            ...sizes([...verdict.querySelectorAll('p, strong')]))} : null,
+        charts,
+        alpha: alpha ? box(alpha) : null,
+        presets: [...document.querySelectorAll('[data-testid=stMain] [class*=st-key-preset_]')]
+            .map(box),
+        sidebar_width: sidebar ? sidebar.getBoundingClientRect().width : 0,
+    };
+}"""
+
+
+def first_screen(page: Page, chart_titles: tuple[str, ...]) -> dict:
+    """Where the verdict, the charts whose titles start so, α and the presets are drawn, with
+    the smallest text of the verdict and of each chart (CSS pixels, page scrolled to the top)."""
+    return page.evaluate(_FIRST_SCREEN_JS, list(chart_titles))
+
+
+def first_screen_problems(page: Page, chart_titles: tuple[str, ...]) -> list[str]:
+    measured = first_screen(page, chart_titles)
+    width, height = measured["viewport"]["width"], measured["viewport"]["height"]
+
+    def off_screen(what: str, box: dict) -> list[str]:
+        inside = box["left"] >= 0 and box["top"] >= 0
+        inside = inside and box["right"] <= width and box["bottom"] <= height
+        where = ", ".join(f"{k} {round(v)}" for k, v in box.items())
+        return [] if inside else [f"{what} is not wholly on the {width}×{height} screen ({where})"]
+
+    found = []
+    verdict = measured["verdict"]
+    if verdict is None:
+        found.append("no verdict in the main area")
+    else:
+        found += off_screen("the verdict", verdict["box"])
+        if verdict["smallest_text"] < MIN_VERDICT_TEXT_PX:
+            found.append(f"the verdict has {verdict['smallest_text']:g} px text")
+    for name in chart_titles:
+        chart = measured["charts"].get(name)
+        if chart is None:
+            found.append(f"no chart titled {name}…")
+            continue
+        found += off_screen(f"the chart {name}…", chart["box"])
+        if chart["smallest_text"] < MIN_CHART_TEXT_PX:
+            found.append(f"the chart {name}… has {chart['smallest_text']:g} px text")
+        plot_height = chart["plot"]["bottom"] - chart["plot"]["top"] if chart["plot"] else 0
+        if plot_height < MIN_PLOT_HEIGHT_PX:
+            found.append(f"the chart {name}… keeps {plot_height:.0f} px of height for its data")
+    if measured["alpha"] is None:
+        found.append("α is not in the main area")
+    else:
+        found += off_screen("α", measured["alpha"])
+        tops = [chart["box"]["top"] for chart in measured["charts"].values()]
+        if tops and measured["alpha"]["bottom"] > min(tops):
+            found.append("α is not above the charts")
+    if not measured["presets"]:
+        found.append("the presets are not in the main area")
+    for box in measured["presets"]:
+        found += off_screen("a preset button", box)
+    if measured["sidebar_width"] > 0:
+        found.append(f"the sidebar still takes {measured['sidebar_width']:.0f} px")
+    return found
 
 
 def accessibility_violations(page: Page) -> list[dict]:

@@ -18,7 +18,7 @@ def test_round_trip_of_every_field():
         "formula_params": 2, "formula_theta0": (1.0, -0.5), "formula_lr": 0.1,
         "formula_steps": 500, "formula_optimizer": "adam",
         "beyond_model": "logistic_faithful", "beyond_width": 4, "beyond_act": "relu",
-        "beyond_lr": 0.3, "beyond_steps": 700, "beyond_seed": 5, "beyond_k": 9,
+        "beyond_lr": 0.3, "beyond_steps": 700, "beyond_seed": 5, "beyond_k": 9, "present": True,
     }  # fmt: skip
     assert set(values) == set(FIELDS)
     query = write_link(values)
@@ -45,6 +45,7 @@ def test_defaults_are_left_out_of_links():
         ({"theta0": "1,2,3"}, "1 to 2 comma-separated numbers"),
         ({"theta0": "inf"}, "theta0='inf'"),
         ({"log": "yes"}, "log='yes' is not 0 or 1"),
+        ({"present": "on"}, "present='on' is not 0 or 1; using the default, 0"),
         ({"compare": ",".join(["0.1"] * 9)}, "1 to 8 comma-separated"),
         ({"hack": "1"}, "Ignored the unknown link parameter 'hack'"),
     ],
@@ -85,3 +86,9 @@ def test_a_repeated_optimizer_races_once_and_the_notice_says_so(text, kept, repe
     assert notices == (
         f"The link's race='{text}' lists {repeated} more than once; using {','.join(kept)}.",
     )
+
+
+def test_a_presentation_link_says_present_1_and_reads_back():
+    assert write_link({"present": True}) == {"present": "1"}
+    assert write_link({"present": False}) == {}  # off is the default: left out
+    assert read_link({"present": "1"}) == ({"present": True}, ())

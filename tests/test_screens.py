@@ -1,10 +1,12 @@
 """What the room sees: every screen at a projector's 1024×768 and a laptop's 1280×800.
 
-Each page state (the default, every preset, both models, a diverging α, every section) is
-opened from a link in a fresh session at both sizes, and fails on what a person would notice:
-text cut off, chart labels on top of each other or outside their chart, a log axis spanning
-far more decades than its data, an exception box, and axe-core's serious or critical
-accessibility findings. The measurements are in tests/screens.py.
+Each page state (the default, every preset, both models, a diverging α, every section, and
+presentation mode) is opened from a link in a fresh session at both sizes, and fails on what a
+person would notice: text cut off, chart labels on top of each other or outside their chart, a
+log axis spanning far more decades than its data, an exception box, and axe-core's serious or
+critical accessibility findings; in presentation mode also the verdict and the lesson's charts
+not wholly on the first screen, or in type smaller than a back row reads. The measurements are
+in tests/screens.py.
 """
 
 from __future__ import annotations
@@ -50,6 +52,17 @@ STATES = {
     "&beyond_k=500",
     "section beyond, classification": "?section=beyond&beyond_model=network_penguins"
     "&beyond_lr=0.5&beyond_k=600",
+    # Presentation mode (page/presentation.py), as a teacher's link opens it.
+    "presenting": "?present=1",
+    "presenting, diverging": "?present=1&lr=0.005",
+    "presenting, two parameters": "?present=1&params=2",
+}
+PRESENTING = {name: query for name, query in STATES.items() if "present=1" in query}
+# What presentation mode keeps on the first screen, besides the verdict, α and the presets.
+FIRST_SCREEN_CHARTS = {
+    "presenting": ("Cost J(θ) and its tangent", "Cost history"),
+    "presenting, diverging": ("Cost J(θ) and its tangent", "Cost history"),
+    "presenting, two parameters": ("Cost contours", "Cost history"),
 }
 
 
@@ -95,18 +108,46 @@ def test_no_serious_accessibility_violation(screen: Page) -> None:
     assert not violations, json.dumps(violations, indent=1, ensure_ascii=False)
 
 
-@pytest.mark.parametrize("name", list(screens.SIZES))
+@pytest.mark.parametrize("name", list(PRESENTING))
+def test_presentation_mode_fits_the_lesson_on_the_first_screen(
+    server: str, chromium: Browser, size: dict, name: str
+) -> None:
+    """The verdict, the cost over θ and the cost history wholly on the first screen, in type a
+    back row reads, with α and the presets above them and the sidebar folded away."""
+    page = open_sized(chromium, server + PRESENTING[name], size)
+    try:
+        browser.assert_no_exception(page)
+        slug = name.replace(", ", "-").replace(" ", "-")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(
+            path=ARTIFACTS / f"first-screen-{slug}-{size['width']}x{size['height']}.png"
+        )
+        problems = screens.first_screen_problems(page, FIRST_SCREEN_CHARTS[name])
+        assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+    finally:
+        page.context.close()
+
+
+# The README's pictures: a laptop's first screen, and a projector's in presentation mode.
+README_SCREENS = {
+    "page-1280x800": ("", screens.LAPTOP),
+    "presenting-1024x768": ("?present=1", screens.PROJECTOR),
+}
+
+
+@pytest.mark.parametrize("name", list(README_SCREENS))
 def test_readme_screenshots(server: str, chromium: Browser, name: str) -> None:
     """The README's pictures, taken at the sizes a class sees: the first screen as it opens.
     Written to tests/artifacts/ always, and to tests/screenshots/ with GDLAB_SCREENSHOTS=1."""
-    page = open_sized(chromium, server, screens.SIZES[name])
+    query, size = README_SCREENS[name]
+    page = open_sized(chromium, server + query, size)
     try:
         browser.assert_no_exception(page)
         png = page.screenshot()
         assert png.startswith(b"\x89PNG") and len(png) > 50_000
-        targets = [ARTIFACTS / f"page-{name}.png"]
+        targets = [ARTIFACTS / f"{name}.png"]
         if os.environ.get("GDLAB_SCREENSHOTS"):
-            targets.append(Path(__file__).resolve().parent / "screenshots" / f"page-{name}.png")
+            targets.append(Path(__file__).resolve().parent / "screenshots" / f"{name}.png")
         for target in targets:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(png)
