@@ -39,7 +39,12 @@ TESTS = {
         "test_stopping_edges.py",
         "test_trace_export.py",
     ],
-    "affine": ["test_descent.py", "test_sweep.py", "test_stopping_edges.py"],
+    "affine": [
+        "test_descent.py",
+        "test_sweep.py",
+        "test_stopping_edges.py",
+        "test_affine_edges.py",
+    ],
     "sweep": ["test_sweep.py", "test_stopping_edges.py", "test_range_test.py"],
     "optimizers": ["test_optimizers.py"],
     "schedules": ["test_schedules.py", "test_schedule_values.py"],
