@@ -46,7 +46,7 @@ TESTS = {
         "test_affine_edges.py",
     ],
     "sweep": ["test_sweep.py", "test_stopping_edges.py", "test_range_test.py"],
-    "optimizers": ["test_optimizers.py"],
+    "optimizers": ["test_optimizers.py", "test_optimizer_contracts.py"],
     "schedules": ["test_schedules.py", "test_schedule_values.py"],
     "derivatives": ["test_derivatives.py", "test_gradient_check.py"],
     "verdict": ["test_verdict.py", "test_verdict_thresholds.py"],
