@@ -32,6 +32,7 @@ TESTS = {
         "test_momentum_theory.py",
         "test_steps_to_shrink.py",
         "test_regime_words.py",
+        "test_theory_edges.py",
     ],
     "descent": [
         "test_descent.py",
