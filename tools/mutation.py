@@ -49,7 +49,7 @@ TESTS = {
     "sweep": ["test_sweep.py", "test_stopping_edges.py", "test_range_test.py"],
     "optimizers": ["test_optimizers.py", "test_optimizer_contracts.py"],
     "schedules": ["test_schedules.py", "test_schedule_values.py"],
-    "derivatives": ["test_derivatives.py", "test_gradient_check.py"],
+    "derivatives": ["test_derivatives.py", "test_gradient_check.py", "test_derivative_inputs.py"],
     "verdict": ["test_verdict.py", "test_verdict_thresholds.py"],
     "expressions": ["test_expressions.py"],
 }
