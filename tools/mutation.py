@@ -39,6 +39,7 @@ TESTS = {
         "test_minibatch.py",
         "test_stopping_edges.py",
         "test_trace_export.py",
+        "test_descent_contracts.py",
     ],
     "affine": [
         "test_descent.py",
