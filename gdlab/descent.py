@@ -26,6 +26,7 @@ DIVERGENCE_FACTOR = 1e8
 # A view is sampled at about this many points when a problem does not give its cost's span.
 _VIEW_POINTS = 1024
 MIN_LR, MAX_LR = 0.0, 1e12
+_LARGEST = float(np.finfo(np.float64).max)
 
 LearningRate = float | Callable[[int], float]
 
@@ -159,11 +160,14 @@ def stopping_thresholds(
 
     The band is J₀ ± factor·(the cost's spread, `cost_spread`), so it also catches costs that
     fall without bound (a user's saddle), and it is the same whatever constant is added to J.
-    ‖∇J₀‖ is computed with scaling, so a huge first gradient cannot overflow into an infinite
-    tolerance.
+    It never reaches past the largest float: for J₀ ≳ 1.8e300 the product overflows, and a band
+    of ±inf would let an infinite J through a comparison, which only the step-by-step path
+    checks for separately. ‖∇J₀‖ is computed with scaling, so a huge first gradient cannot
+    overflow into an infinite tolerance.
     """
     scale = max(cost_spread(problem, cost0), 1e-300)
-    low, high = cost0 - divergence_factor * scale, cost0 + divergence_factor * scale
+    low = max(cost0 - divergence_factor * scale, -_LARGEST)
+    high = min(cost0 + divergence_factor * scale, _LARGEST)
     largest = float(np.max(np.abs(grad0))) if np.size(grad0) else 0.0
     norm0 = largest * float(np.sqrt(np.sum((grad0 / largest) ** 2))) if largest > 0 else 0.0
     # A gradient cannot be resolved below its round-off level (problem.gradient_floor).
