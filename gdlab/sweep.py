@@ -30,6 +30,7 @@ from gdlab.descent import (
     block_stops,
     gradient_norm,
     stopping_thresholds,
+    within_tolerance,
 )
 from gdlab.number_format import number_text
 
@@ -106,7 +107,7 @@ def sweep(
         cost0, grad0 = float(problem.cost_value(theta0)), problem.gradient(theta0)
         theta, cost = np.tile(theta0, (count, 1)), np.full(count, cost0)
         low, high, tolerance = stopping_thresholds(problem, cost0, grad0, gtol, divergence_factor)
-        at_minimum = gradient_norm(grad0) <= tolerance
+        at_minimum = within_tolerance(grad0, tolerance)
         state = np.full(count, _CONVERGED if at_minimum else _RUNNING)
         taken = np.zeros(count, dtype=np.int64)
         diverged_at = np.full(count, -1, dtype=np.int64)
