@@ -45,6 +45,11 @@ def judge(trace: Trace, theory: LearningRateTheory, min_cost: float, lr: float) 
     """The verdict for a run at a constant learning rate `lr`."""
     crit, one = theory.critical_lr, theory.one_step_lr
     rate = f"α = {lr:.4g}"
+    regime = theory.regime(lr)
+    if regime.kind == "boundary" and not trace.diverged:
+        # Before the cost is looked at: the steepest error never shrinks here, so a cost within
+        # 1% of the minimum (or α an ulp above α_crit) says nothing about converging.
+        return _on_the_edge(trace, rate)
     if trace.diverged or (lr > crit and not trace.converged):
         why = (
             f"Each step overshoots the minimum by more than it started from it: the distance "
@@ -60,15 +65,8 @@ def judge(trace: Trace, theory: LearningRateTheory, min_cost: float, lr: float) 
                 f"steps the cost grew ×{growth:.3g}."
             )
         return Verdict("diverging", headline, why)
-    regime = theory.regime(lr)
     gap, gap_words = remaining_gap(trace, min_cost)
     if not trace.converged and gap > ARRIVED:
-        if regime.kind == "boundary":
-            return Verdict(
-                "boundary",
-                f"{rate} sits exactly on α_crit = 2/λ_max: it bounces forever.",
-                "Every step jumps to the mirror point across the minimum.",
-            )
         best_is_slow = theory.steps_to_shrink(theory.optimal_lr) > trace.n_steps
         if best_is_slow and lr >= theory.optimal_lr / 2:
             kappa = theory.condition_number
@@ -112,3 +110,24 @@ def judge(trace: Trace, theory: LearningRateTheory, min_cost: float, lr: float) 
         f"It is below 1/λ_max = {one:.4g}, so no step overshoots the minimum; the error "
         f"shrinks ×{theory.contraction(lr):.3g} per step.",
     )
+
+
+def _on_the_edge(trace: Trace, rate: str) -> Verdict:
+    if not trace.converged:
+        return Verdict(
+            "boundary",
+            f"{rate} sits exactly on α_crit = 2/λ_max: it bounces forever.",
+            "Every step jumps to the mirror point across the minimum.",
+        )
+    # Converged all the same: the start had (to rounding) no error along the steepest direction.
+    return Verdict(
+        "boundary",
+        f"{rate} sits exactly on α_crit = 2/λ_max, and converged only because the start had no "
+        f"error along the steepest direction (converged in {_steps(trace.n_steps)}).",
+        "Along that direction each step jumps to the mirror point across the minimum, so any "
+        "error there would never shrink.",
+    )
+
+
+def _steps(count: int) -> str:
+    return f"{count:,} step{'' if count == 1 else 's'}"
