@@ -13,6 +13,7 @@ import pandas as pd
 
 from gdlab._validation import check_float, check_int, check_vector, readonly
 from gdlab.affine import BLOCK, advance, block_maps, squared_norm
+from gdlab.number_format import count_text
 from gdlab.optimizers import Optimizer
 
 MAX_STEPS = 100_000
@@ -376,8 +377,10 @@ def _trace(
 ) -> Trace:
     trace_steps = len(lrs)
     messages = {
-        "converged": f"Converged after {trace_steps} steps: ‖∇J‖ fell below {gtol:g}× its start.",
-        "max_steps": f"Stopped after the maximum of {steps} steps without converging.",
+        "converged": f"Converged after {count_text(trace_steps, 'step')}: ‖∇J‖ fell below "
+        f"{gtol:g}× its start.",
+        "max_steps": f"Stopped after the maximum of {count_text(steps, 'step')} without "
+        "converging.",
         "diverged": f"Diverged at step {diverged_at}: the cost "
         + (
             "became too large to represent"

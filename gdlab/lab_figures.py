@@ -29,6 +29,7 @@ from gdlab.figures import (
     log_ticks,
     thin_indices,
 )
+from gdlab.number_format import count_text
 from gdlab.problem import LinearRegression
 from gdlab.sweep import RangeTest, Sweep
 from gdlab.theory import LearningRateTheory, momentum_rate, optimal_momentum
@@ -267,7 +268,7 @@ def sweep_figure(result: Sweep, theory: LearningRateTheory, min_cost: float) -> 
     shapes, labels = _vertical_lines(theory)
     figure = _figure(
         series,
-        f"Sweep: {result.lrs.size} rates × up to {result.max_steps:,} steps",
+        f"Sweep: {result.lrs.size} rates × up to {count_text(result.max_steps, 'step')}",
         "learning rate α (log scale)",
         "final J − J* (log scale)",
         shapes=tuple(shapes),
@@ -456,7 +457,7 @@ def regime_bar_figure(theory: LearningRateTheory, lr: float, steps: int) -> go.F
     top = 1.08 + 0.42 * len(groups)
     figure = _figure(
         series,
-        f"Where α sits (for {steps:,} steps)",
+        f"Where α sits (for {count_text(steps, 'step')})",
         "learning rate α (log scale)",
         "",
         shapes=tuple(shapes),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gdlab.descent import Trace
+from gdlab.number_format import count_text
 from gdlab.theory import LearningRateTheory
 
 # A run that ends this close to the minimum (relative excess cost) counts as having arrived.
@@ -61,8 +62,8 @@ def judge(trace: Trace, theory: LearningRateTheory, min_cost: float, lr: float) 
         else:
             growth = trace.cost / max(float(trace.costs[0]), 1e-300)
             headline = (
-                f"{rate} is diverging because α > 2/λ_max = {crit:.4g}: in {trace.n_steps:,} "
-                f"steps the cost grew ×{growth:.3g}."
+                f"{rate} is diverging because α > 2/λ_max = {crit:.4g}: in "
+                f"{count_text(trace.n_steps, 'step')} the cost grew ×{growth:.3g}."
             )
         return Verdict("diverging", headline, why)
     gap, gap_words = remaining_gap(trace, min_cost)
@@ -72,27 +73,28 @@ def judge(trace: Trace, theory: LearningRateTheory, min_cost: float, lr: float) 
             kappa = theory.condition_number
             return Verdict(
                 "slow",
-                f"Slow even at {rate}: after {trace.n_steps:,} steps the cost is still "
-                f"{gap_words}, because the valley is narrow (κ = {kappa:,.0f}).",
+                f"Slow even at {rate}: after {count_text(trace.n_steps, 'step')} the cost is "
+                f"still {gap_words}, because the valley is narrow (κ = {kappa:,.0f}).",
                 f"Any α safe for the steep direction (below 2/λ_max = {crit:.4g}) crawls along "
                 f"the flat one: at best the error shrinks ×{(kappa - 1) / (kappa + 1):.4f} per "
                 f"step. Scaling x makes the cost rounder; try standardize.",
             )
+        needed = count_text(theory.steps_to_shrink(lr), "step")
+        needed_at_best = count_text(theory.steps_to_shrink(theory.optimal_lr), "step")
         return Verdict(
             "slow",
-            f"Too small: after {trace.n_steps:,} steps the cost is still {gap_words}.",
+            f"Too small: after {count_text(trace.n_steps, 'step')} the cost is still {gap_words}.",
             f"{rate} shrinks the error only ×{theory.contraction(lr):.6g} per step; "
-            f"about {theory.steps_to_shrink(lr):,.0f} steps would cut it 100-fold. "
+            f"about {needed} would cut it 100-fold. "
             f"Try a larger α (the best fixed rate here is α* = {theory.optimal_lr:.4g})"
             + (
-                f"; even α* needs about {theory.steps_to_shrink(theory.optimal_lr):,.0f} steps "
-                f"here, because the valley is narrow (κ = {theory.condition_number:,.0f}): "
-                "standardize x to make it round."
+                f"; even α* needs about {needed_at_best} here, because the valley is narrow "
+                f"(κ = {theory.condition_number:,.0f}): standardize x to make it round."
                 if best_is_slow
                 else "."
             ),
         )
-    steps = f"{trace.n_steps:,} step{'' if trace.n_steps == 1 else 's'}"
+    steps = count_text(trace.n_steps, "step")
     ending = (
         f"converged in {steps}" if trace.converged else f"after {steps} the cost is {gap_words}"
     )
@@ -123,11 +125,7 @@ def _on_the_edge(trace: Trace, rate: str) -> Verdict:
     return Verdict(
         "boundary",
         f"{rate} sits exactly on α_crit = 2/λ_max, and converged only because the start had no "
-        f"error along the steepest direction (converged in {_steps(trace.n_steps)}).",
+        f"error along the steepest direction (converged in {count_text(trace.n_steps, 'step')}).",
         "Along that direction each step jumps to the mirror point across the minimum, so any "
         "error there would never shrink.",
     )
-
-
-def _steps(count: int) -> str:
-    return f"{count:,} step{'' if count == 1 else 's'}"

@@ -9,6 +9,7 @@ import streamlit as st
 from gdlab import figures, lab_figures, schedules
 from gdlab.controls import fmt
 from gdlab.derivatives import derivative_errors
+from gdlab.number_format import count_text
 from gdlab.optimizers import DEFAULT_LRS, OPTIMIZERS
 from gdlab.theory import momentum_rate, momentum_stable, optimal_momentum
 from page import compute
@@ -49,8 +50,8 @@ def _status(trace) -> str:
     if trace.diverged:
         return f"diverged at step {trace.diverged_at}"
     if trace.converged:
-        return f"converged in {trace.n_steps:,} steps"
-    return f"J = {fmt(trace.cost)} after {trace.n_steps:,} steps"
+        return f"converged in {count_text(trace.n_steps, 'step')}"
+    return f"J = {fmt(trace.cost)} after {count_text(trace.n_steps, 'step')}"
 
 
 def race_section(model_key: tuple, model: Model, theta0: tuple, lr: float, steps: int) -> None:
