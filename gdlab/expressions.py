@@ -19,13 +19,18 @@ The rules, in the order they are checked:
 - no number directly followed by a letter ('2theta', '1j', '0x1f');
 - at most `MAX_NODES` = 200 syntax-tree nodes (each number, name, operator and function name
   counts one), counted before the tree is walked;
-- only numbers (|value| ≤ 1e100), the variables, the constants pi and e, unary + and -,
-  binary + - * / **, and calls of one positional argument to the functions in `FUNCTIONS`;
-- the exponent of ** must not depend on the variables: it is folded to a number p, which must
-  be finite with |p| ≤ `MAX_EXPONENT` = 100 (write 2^θ as exp(theta*log(2))). This keeps
-  towers such as 9**9**9 from being computed at all;
-- every part without variables must evaluate to a finite number (so 1/0, log(0) or
-  1e100**100 are reported at parse time rather than making every point non-finite).
+- only numbers (any finite float64, |value| ≤ `MAX_CONSTANT` ≈ 1.8e308), the variables, the
+  constants pi and e, unary + and -, binary + - * / **, and calls of one positional argument to
+  the functions in `FUNCTIONS`;
+- the exponent of ** must not depend on the variables: it is folded to a number p (write 2^θ
+  as exp(theta*log(2)));
+- every part without variables must evaluate to a finite number (so 1/0, log(0), 1e100**100 or
+  a tower such as 9**9**9, computed in floats, are reported at parse time rather than making
+  every point non-finite).
+
+Numbers and exponents have no limit narrower than float64's, because a derivative's text must
+parse back (`to_text`): 1e100·θ³ differentiates to 3.0000000000000002e+100·θ², θ**-100 to
+-100·θ**(-101), and any finite float the printer writes is read back as the same float.
 
 Parsing plus one evaluation of the largest allowed formula over a 200×200 grid stays well
 below `TIME_CAP_SECONDS`; tests/test_expressions.py measures it.
@@ -50,8 +55,7 @@ from gdlab._validation import check_int, readonly
 MAX_LENGTH = 500
 MAX_DEPTH = 30
 MAX_NODES = 200
-MAX_CONSTANT = 1e100
-MAX_EXPONENT = 100.0
+MAX_CONSTANT = float(np.finfo(np.float64).max)  # any finite float: what to_text may print
 TIME_CAP_SECONDS = 0.5
 MAX_QUOTE = 40  # characters of the formula a message quotes (a name may be 500 long)
 
@@ -522,6 +526,17 @@ def _needs_parens_right(op: str, child: Node, child_prec: int) -> bool:
     return child_prec <= _PRECEDENCE[op]
 
 
+def _starts_with_number(node: Node) -> bool:
+    """A product or quotient led by a number, as in c·(p·θᵏ) when c·p overflowed and was kept
+    unfolded: written c*p*theta**k it would parse as (c·p)·θᵏ, a constant part that is not
+    finite, so it keeps its brackets."""
+    if not (isinstance(node, BinOp) and node.op in "*/"):
+        return False
+    while isinstance(node, Neg) or (isinstance(node, BinOp) and node.op in "*/"):
+        node = node.operand if isinstance(node, Neg) else node.left  # -p·θ parses as (-p)·θ
+    return isinstance(node, Num)
+
+
 def _neg_needs_parens(prec: int) -> bool:
     # -(a*b) = (-a)*b exactly, so only sums and a second minus need brackets.
     return prec < 2 or prec == 3
@@ -544,7 +559,8 @@ def _text_combine(node: Node, parts: list[tuple[str, int]]) -> tuple[str, int]:
     (left, lp), (right, rp) = parts
     prec = _PRECEDENCE[node.op]
     left = _wrap(left, lp < prec)
-    right = _wrap(right, _needs_parens_right(node.op, node.right, rp))
+    product = node.op == "*" and _starts_with_number(node.right)
+    right = _wrap(right, _needs_parens_right(node.op, node.right, rp) or product)
     sep = f" {node.op} " if prec == 1 else node.op
     return f"{left}{sep}{right}", prec
 
@@ -656,7 +672,12 @@ class Expression:
         return Expression(tree, to_text(tree), self.variables)
 
     def to_text(self) -> str:
-        """A formula that parses back to the same function, e.g. '4*theta**3 - 6*theta + 1'."""
+        """A formula that parses back to the same function, e.g. '4*theta**3 - 6*theta + 1'.
+
+        Numbers are written so that they read back as the same floats (repr), and the parser
+        accepts every finite float. The one exception is a tree with a constant part that is
+        itself infinite (1e308 + 1e308 left unfolded), which no formula can write.
+        """
         return to_text(self.tree)
 
     def to_latex(self) -> str:
@@ -882,7 +903,9 @@ class _Converter:
                 raise self.error(node, f"{_describe(node)} is not allowed", "only numbers are")
             if not abs(value) <= MAX_CONSTANT:  # also catches inf and nan
                 raise self.error(
-                    node, "Number too large", f"numbers are limited to ±{MAX_CONSTANT:g}"
+                    node,
+                    "Number too large",
+                    f"numbers must be finite in float64, at most ±{MAX_CONSTANT:.2g}",
                 )
             return Num(float(value))
         if isinstance(node, ast.Name):
@@ -945,14 +968,9 @@ class _Converter:
                 "The exponent of ** depends on a variable",
                 "exponents must be numbers; write 2**theta as exp(theta*log(2))",
             )
-        value = self.constant[id(exponent)][1]
-        if abs(value) > MAX_EXPONENT:
-            raise self.error(
-                node.right,
-                f"Exponent {value:g} is too large",
-                f"exponents are limited to ±{MAX_EXPONENT:g}",
-            )
-        return Pow(base, value)
+        # Finite, as every constant part is; no tighter bound, since differentiating θ**p
+        # gives θ**(p − 1), whose text must parse back too.
+        return Pow(base, self.constant[id(exponent)][1])
 
     def _call(self, node: ast.Call) -> Node:
         func = node.func
