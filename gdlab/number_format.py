@@ -52,3 +52,10 @@ def signed_text(value: float, digits: int = 4) -> str:
     """`number_text` with an explicit "+" on positive values (a step's direction)."""
     text = number_text(value, digits)
     return text if text.startswith((MINUS, "—")) or value == 0 else "+" + text
+
+
+def count_text(count: float, noun: str) -> str:
+    """A count rounded to a whole number, with its noun: "1 step", "0 steps", "1,234 steps".
+    The noun is singular exactly when the printed number is 1."""
+    number = f"{count:,.0f}"
+    return f"{number} {noun if number == '1' else noun + 's'}"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gdlab._validation import readonly
+from gdlab.number_format import count_text
 
 _EPS = float(np.finfo(np.float64).eps)
 # An eigenvalue computed from a d×d Hessian is uncertain by a few ε·λ_max per dimension (the
@@ -153,8 +154,9 @@ class LearningRateTheory:
             return Regime(
                 "slow",
                 "too slow",
-                f"The error shrinks only ×{rho:.6g} per step: about {needed:,.0f} steps to cut "
-                f"it 100-fold, more than the {steps:,} allowed.",
+                f"The error shrinks only ×{rho:.6g} per step: about "
+                f"{count_text(needed, 'step')} to cut it 100-fold, more than the {steps:,} "
+                "allowed.",
             )
         if self._overshoots(np.float64(lr)):
             return Regime(

@@ -9,6 +9,7 @@ from gdlab import figures
 from gdlab.derivatives import check_gradient
 from gdlab.expressions import ExpressionError
 from gdlab.models.typed import CustomCost
+from gdlab.number_format import count_text
 from gdlab.running.descent import Trace, descend
 from gdlab.running.optimizers import OPTIMIZERS
 from gdlab.teaching.cost_presets import PRESET_COSTS
@@ -110,9 +111,7 @@ def custom_section() -> None:
             f"{fmt(check.relative_error, 2)})."
         )
     cost, trace = custom_run(text, n_params, bounds, theta0, float(lr), int(steps), optimizer)
-    status = ("diverged at step " + str(trace.diverged_at) if trace.diverged else
-              f"converged in {trace.n_steps:,} steps" if trace.converged else
-              f"stopped after {trace.n_steps:,} steps")  # fmt: skip
+    status = run_status(trace)
     box = st.error if trace.diverged else st.success if trace.converged else st.info
     box(
         f"**{NAMES[optimizer]} with α = {fmt(float(lr))} {status}**, ending at "
@@ -136,6 +135,15 @@ def custom_section() -> None:
         config=CHART_CONFIG,
         key="custom_history",
     )
+
+
+def run_status(trace: Trace) -> str:
+    """How a run ended, for the line under the formula."""
+    if trace.diverged:
+        return f"diverged at step {trace.diverged_at}"
+    if trace.converged:
+        return f"converged in {count_text(trace.n_steps, 'step')}"
+    return f"stopped after {count_text(trace.n_steps, 'step')}"
 
 
 def _undefined_start(cost: CustomCost, theta0: np.ndarray) -> str | None:

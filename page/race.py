@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 
 from gdlab import figures
+from gdlab.number_format import count_text
 from gdlab.running import schedules
 from gdlab.running.optimizers import DEFAULT_LRS, OPTIMIZERS
 from gdlab.theory import momentum_rate, momentum_stable, optimal_momentum
@@ -51,8 +52,8 @@ def _status(trace) -> str:
     if trace.diverged:
         return f"diverged at step {trace.diverged_at}"
     if trace.converged:
-        return f"converged in {trace.n_steps:,} steps"
-    return f"J = {fmt(trace.cost)} after {trace.n_steps:,} steps"
+        return f"converged in {count_text(trace.n_steps, 'step')}"
+    return f"J = {fmt(trace.cost)} after {count_text(trace.n_steps, 'step')}"
 
 
 def race_section(model_key: tuple, model: Model, theta0: tuple, lr: float, steps: int) -> None:

@@ -28,6 +28,9 @@ def range_test_section(model_key: tuple, model: Model, theta0: tuple) -> None:
         st.error("'from α' must be below 'to α'.")
         return
     result = compute.run_range_test(model_key, model, theta0, low, high, steps)
+    if result.steepest_lr is None:  # not one finite step: no curve, nothing to suggest
+        st.warning(result.message)
+        return
     theory = model.theory
     st.plotly_chart(
         figures.range_test_figure(result, theory), config=CHART_CONFIG, key="range_chart"
@@ -43,8 +46,7 @@ def range_test_section(model_key: tuple, model: Model, theta0: tuple) -> None:
     ]  # fmt: skip
     st.dataframe(pd.DataFrame(rows), hide_index=True)
     stop = (
-        f"It stopped at step {result.stopped_at} (α = {fmt(result.lrs[-1])}), when the cost "
-        "exceeded 4× its lowest value."
+        result.message
         if result.stopped_at is not None
         else "The cost never blew up in this range: widen 'to α'."
     )

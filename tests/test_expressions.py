@@ -85,7 +85,7 @@ HOSTILE = [
     "1e400",
     "-1e400",
     "10**400",
-    "1" * 120,
+    "1" * 400,  # above the largest float
     "0x1f",
     "0b101",
     "1_0_",
@@ -128,9 +128,6 @@ HOSTILE = [
     "type(theta)",
     # powers that would be expensive or are not powers of a number
     "9**9**9",
-    "theta**1e6",
-    "theta**101",
-    "theta**-101",
     "2**theta**3",
     "2**theta",
     "theta**theta",
@@ -259,7 +256,7 @@ def test_the_package_never_executes_text():
         ("os", 0, "os", "Unknown name 'os' at position 0: only theta"),
         ("cоs(theta)", 1, "о", "CYRILLIC SMALL LETTER O"),
         ("θ + os", 4, "os", "Unknown name 'os'"),  # positions count θ as one character
-        ("theta**1e6", 7, "1e6", "Exponent"),
+        ("theta**1e400", 7, "1e400", "Number too large"),
         ("2**theta**3", 3, "theta**3", "exponent"),
         ("sin(theta) + open(theta)", 13, "open", "Unknown function 'open'"),
         ("theta + theta.real", 8, "theta.real", "Attribute access"),
@@ -389,11 +386,11 @@ def test_overflow_and_invalid_values_are_silent():
     assert not np.isfinite(values[2])
 
 
-def test_constant_exponents_are_folded_within_the_limit():
+def test_constant_exponents_are_folded():
     assert parse("theta**(2*50)", ONE).evaluate(1.01) == pytest.approx(1.01**100)
     assert parse("theta**-(10*10)", ONE).evaluate(2.0) == pytest.approx(2.0**-100)
-    with pytest.raises(ExpressionError, match=r"Exponent 100\.5 is too large"):
-        parse("theta**(100 + 0.5)", ONE)
+    with pytest.raises(ExpressionError, match=r"evaluates to inf"):
+        parse("theta**(1e200*1e200)", ONE)
 
 
 def test_limits_accept_formulas_right_at_them():

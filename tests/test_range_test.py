@@ -5,7 +5,9 @@ import math
 import numpy as np
 import pytest
 
+from gdlab.figures import range_test_figure
 from gdlab.running.sweep import range_test
+from gdlab.theory import LearningRateTheory
 
 
 class Parabola:
@@ -105,3 +107,32 @@ def test_when_the_first_steps_are_the_lowest_the_smallest_rate_is_the_steepest()
     assert int(np.argmin(result.costs)) == 0
     assert result.steepest_lr == 1.0
     assert result.valley_lr == pytest.approx(0.1, rel=1e-15)
+
+
+def test_a_first_step_that_overflows_ends_the_test_cleanly_and_says_so():
+    # From θ₀ = 1e150 one step at α = 1e11 lands near −1e161, where J ≈ ½·1e322 overflows.
+    theta = 1e150 - 1e11 * 1.0 * (1e150 - 3.0)
+    assert not math.isfinite(0.5 * (theta - 3.0) * (theta - 3.0) + 0.01)
+    result = range_test(Parabola(1.0), 1e150, 1e11, 1e12, 5)
+    assert result.stopped_at == 0
+    assert result.costs.size == 0 and result.lrs.size == 0
+    assert result.steepest_lr is None and result.valley_lr is None
+    assert result.message.startswith("The first step, at α = 10¹¹, already made the cost too")
+    assert result.to_frame().empty
+    # The figure of such a test draws no curve and no suggestion, rather than failing.
+    theory = LearningRateTheory.from_hessian(np.array([[1.0]]))
+    figure = range_test_figure(result, theory)
+    assert not any("suggested" in (series.name or "") for series in figure.data)
+
+
+def test_an_overflow_after_some_steps_is_named_in_the_message():
+    _, costs, stopped, _, _ = reference(1.0, 1e152, 1e-3, 1e9, 3)
+    result = range_test(Parabola(1.0), 1e152, 1e-3, 1e9, 3)
+    assert result.stopped_at == stopped == len(costs) == 1
+    assert "too large to represent" in result.message
+    assert "at step 1 (α = 1000)" in result.message  # geomspace(1e-3, 1e9, 3)[1]
+    blown = range_test(Parabola(1.0), 0.0, 1e-3, 10.0, 30)
+    assert blown.message.endswith("when the cost exceeded 4× its lowest value.")
+    assert range_test(Parabola(1.0), 0.0, 1e-4, 1.0, 25).message == (
+        "The cost never blew up, all the way to α = 1."
+    )

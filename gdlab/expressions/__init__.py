@@ -19,13 +19,18 @@ The rules, in the order they are checked:
 - no number directly followed by a letter ('2theta', '1j', '0x1f');
 - at most `MAX_NODES` = 200 syntax-tree nodes (each number, name, operator and function name
   counts one), counted before the tree is walked;
-- only numbers (|value| ≤ 1e100), the variables, the constants pi and e, unary + and -,
-  binary + - * / **, and calls of one positional argument to the functions in `FUNCTIONS`;
-- the exponent of ** must not depend on the variables: it is folded to a number p, which must
-  be finite with |p| ≤ `MAX_EXPONENT` = 100 (write 2^θ as exp(theta*log(2))). This keeps
-  towers such as 9**9**9 from being computed at all;
-- every part without variables must evaluate to a finite number (so 1/0, log(0) or
-  1e100**100 are reported at parse time rather than making every point non-finite).
+- only numbers (any finite float64, |value| ≤ `MAX_CONSTANT` ≈ 1.8e308), the variables, the
+  constants pi and e, unary + and -, binary + - * / **, and calls of one positional argument to
+  the functions in `FUNCTIONS`;
+- the exponent of ** must not depend on the variables: it is folded to a number p (write 2^θ
+  as exp(theta*log(2)));
+- every part without variables must evaluate to a finite number (so 1/0, log(0), 1e100**100 or
+  a tower such as 9**9**9, computed in floats, are reported at parse time rather than making
+  every point non-finite).
+
+Numbers and exponents have no limit narrower than float64's, because a derivative's text must
+parse back (`to_text`): 1e100·θ³ differentiates to 3.0000000000000002e+100·θ², θ**-100 to
+-100·θ**(-101), and any finite float the printer writes is read back as the same float.
 
 Parsing plus one evaluation of the largest allowed formula over a 200×200 grid stays well
 below `TIME_CAP_SECONDS`; tests/test_expressions.py measures it.
@@ -38,7 +43,6 @@ LaTeX), `evaluate` (numpy), and `expression` (the `Expression` that ties them to
 from gdlab.expressions.checks import (
     MAX_CONSTANT,
     MAX_DEPTH,
-    MAX_EXPONENT,
     MAX_LENGTH,
     MAX_NODES,
     MAX_QUOTE,
@@ -56,7 +60,6 @@ __all__ = [
     "FUNCTION_ALIASES",
     "MAX_CONSTANT",
     "MAX_DEPTH",
-    "MAX_EXPONENT",
     "MAX_LENGTH",
     "MAX_NODES",
     "MAX_QUOTE",

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+import numpy as np
+
 MAX_LENGTH = 500
 
 
@@ -15,10 +17,7 @@ MAX_DEPTH = 30
 MAX_NODES = 200
 
 
-MAX_CONSTANT = 1e100
-
-
-MAX_EXPONENT = 100.0
+MAX_CONSTANT = float(np.finfo(np.float64).max)  # any finite float: what to_text may print
 
 
 TIME_CAP_SECONDS = 0.5

@@ -48,7 +48,12 @@ class Expression:
         return Expression(tree, to_text(tree), self.variables)
 
     def to_text(self) -> str:
-        """A formula that parses back to the same function, e.g. '4*theta**3 - 6*theta + 1'."""
+        """A formula that parses back to the same function, e.g. '4*theta**3 - 6*theta + 1'.
+
+        Numbers are written so that they read back as the same floats (repr), and the parser
+        accepts every finite float. The one exception is a tree with a constant part that is
+        itself infinite (1e308 + 1e308 left unfolded), which no formula can write.
+        """
         return to_text(self.tree)
 
     def to_latex(self) -> str:

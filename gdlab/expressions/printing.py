@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gdlab.expressions.tree import Call, Const, Neg, Node, Num, Pow, Var, _fold
+from gdlab.expressions.tree import BinOp, Call, Const, Neg, Node, Num, Pow, Var, _fold
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 
@@ -23,6 +23,17 @@ def _needs_parens_right(op: str, child: Node, child_prec: int) -> bool:
     if op in "+*":
         return child_prec < _PRECEDENCE[op]
     return child_prec <= _PRECEDENCE[op]
+
+
+def _starts_with_number(node: Node) -> bool:
+    """A product or quotient led by a number, as in c·(p·θᵏ) when c·p overflowed and was kept
+    unfolded: written c*p*theta**k it would parse as (c·p)·θᵏ, a constant part that is not
+    finite, so it keeps its brackets."""
+    if not (isinstance(node, BinOp) and node.op in "*/"):
+        return False
+    while isinstance(node, Neg) or (isinstance(node, BinOp) and node.op in "*/"):
+        node = node.operand if isinstance(node, Neg) else node.left  # -p·θ parses as (-p)·θ
+    return isinstance(node, Num)
 
 
 def _neg_needs_parens(prec: int) -> bool:
@@ -47,7 +58,8 @@ def _text_combine(node: Node, parts: list[tuple[str, int]]) -> tuple[str, int]:
     (left, lp), (right, rp) = parts
     prec = _PRECEDENCE[node.op]
     left = _wrap(left, lp < prec)
-    right = _wrap(right, _needs_parens_right(node.op, node.right, rp))
+    product = node.op == "*" and _starts_with_number(node.right)
+    right = _wrap(right, _needs_parens_right(node.op, node.right, rp) or product)
     sep = f" {node.op} " if prec == 1 else node.op
     return f"{left}{sep}{right}", prec
 

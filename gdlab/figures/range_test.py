@@ -33,6 +33,8 @@ def range_test_figure(result: RangeTest, theory: LearningRateTheory) -> go.Figur
         (result.steepest_lr, "steepest fall", PURPLE),
         (result.valley_lr, "lowest J ÷ 10", GREEN),
     ):
+        if rate is None:  # the first step overflowed: no curve to suggest from
+            continue
         series.append(
             _scatter(
                 [rate, rate],

@@ -20,6 +20,7 @@ from gdlab.figures.common import (
 from gdlab.figures.landscape import View
 from gdlab.figures.thresholds import REGIME_COLOURS, REGIME_NAMES, _mark_groups
 from gdlab.models.linear import LinearRegression
+from gdlab.number_format import count_text
 from gdlab.running.descent import Trace
 from gdlab.theory import LearningRateTheory
 
@@ -99,7 +100,7 @@ def regime_bar_figure(theory: LearningRateTheory, lr: float, steps: int) -> go.F
     top = 1.08 + 0.42 * len(groups)
     figure = _figure(
         series,
-        f"Where α sits (for {steps:,} steps)",
+        f"Where α sits (for {count_text(steps, 'step')})",
         "learning rate α (log scale)",
         "",
         shapes=tuple(shapes),

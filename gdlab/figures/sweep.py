@@ -17,6 +17,7 @@ from gdlab.figures.common import (
 )
 from gdlab.figures.step import excess_cost
 from gdlab.figures.thresholds import _vertical_lines
+from gdlab.number_format import count_text
 from gdlab.running.sweep import Sweep
 from gdlab.theory import LearningRateTheory
 
@@ -56,7 +57,7 @@ def sweep_figure(result: Sweep, theory: LearningRateTheory, min_cost: float) -> 
     shapes, labels = _vertical_lines(theory)
     figure = _figure(
         series,
-        f"Sweep: {result.lrs.size} rates × up to {result.max_steps:,} steps",
+        f"Sweep: {result.lrs.size} rates × up to {count_text(result.max_steps, 'step')}",
         "learning rate α (log scale)",
         "final J − J* (log scale)",
         shapes=tuple(shapes),

@@ -132,11 +132,11 @@ class LinearRegression:
         set_(self, "intercept", bool(self.intercept))
         with np.errstate(all="ignore"):  # extreme magnitudes are reported below instead
             set_(self, "scaler", FeatureScaling.fit(x, self.scaling))
-            gram, xty, yty = self._sufficient_statistics(x, y)
+            gram, xty, yty, chunk = self._sufficient_statistics(x, y)
             # A NaN or inf anywhere in the data makes these sums non-finite too, so the data
             # are searched for one (two more passes) only when the sums say so.
             finite = all(np.all(np.isfinite(a)) for a in (gram, xty, yty))
-            theta_star, min_cost = self._minimum(gram, xty, yty) if finite else (None, None)
+            theta_star, min_cost = self._minimum(gram, xty, yty, chunk) if finite else (None, None)
         if not finite and not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
             raise ValueError(f"The 'x' and 'y' parameters of {func} must be finite.")
         if not (finite and np.all(np.isfinite(theta_star)) and np.isfinite(min_cost)):
@@ -152,10 +152,13 @@ class LinearRegression:
         set_(self, "min_cost", min_cost)
 
     def _sufficient_statistics(self, x: np.ndarray, y: np.ndarray):
-        """G = XᵀX/n, b = Xᵀy/n, yᵀy/n from power sums of z, without building X.
+        """G = XᵀX/n, b = Xᵀy/n, yᵀy/n from power sums of z, without building X, and the
+        data's one chunk when they fit in one (else None).
 
         Column j of X is z^pⱼ, so Gᵢⱼ = mean(z^(pᵢ+pⱼ)) and bᵢ = mean(z^pᵢ·y): a few passes
-        over the data (dot products), however many parameters there are.
+        over the data (dot products), however many parameters there are. The one chunk is
+        (z, an array free for ŷ or None), for `_squared_residuals`: z need not be computed
+        again, and nothing more is allocated.
         """
         n, degree = x.size, self.degree
         moments, moment_y, yty = np.zeros(2 * degree + 1), np.zeros(degree + 1), 0.0
@@ -177,17 +180,22 @@ class LinearRegression:
         moments, moment_y = moments / n, moment_y / n
         exponents = np.arange(0 if self.intercept else 1, degree + 1)
         gram = moments[exponents[:, None] + exponents[None, :]]
-        return gram, moment_y[exponents], yty / n
+        # z^degree's array is free once its moments are summed (for degree 1 it is z itself).
+        chunk = (z, powers[-1] if degree > 1 else None) if n <= _CHUNK else None
+        return gram, moment_y[exponents], yty / n, chunk
 
-    def _minimum(self, gram: np.ndarray, xty: np.ndarray, yty: float) -> tuple[np.ndarray, float]:
+    def _minimum(
+        self, gram: np.ndarray, xty: np.ndarray, yty: float, chunk: tuple | None = None
+    ) -> tuple[np.ndarray, float]:
         """θ* and J* = J(θ*).
 
         The normal equations Gθ = b lose digits as κ(G)²; past κ = 1e8 θ* comes from least
         squares on X itself (QR-based, κ). J* = k(yᵀy/n − bᵀθ*) is a difference of large terms
         whenever the fit explains most of y, and monomial columns make bᵀθ* itself a sum of
         terms that cancel: it is kept only when no term exceeds half of yᵀy/n (then at most a
-        bit is lost). Otherwise J* = J(θ*) is summed from the residuals ŷᵢ − yᵢ, in one more
-        pass over the data, accurate to the round-off of evaluating ŷ.
+        bit is lost). Otherwise J* = J(θ*) is summed from the residuals ŷᵢ − yᵢ, accurate to
+        the round-off of evaluating ŷ: over the statistics pass's own z when the data are one
+        chunk (`chunk`), else in one more pass over the data.
         """
         well_conditioned = np.linalg.cond(gram) < 1e8
         if well_conditioned:
@@ -204,7 +212,8 @@ class LinearRegression:
             residuals = self._fitted(theta_star, self.scaler.transform(self.x)) - self.y
             if np.all(np.isfinite(residuals)):
                 theta_star = theta_star - np.linalg.lstsq(self.design, residuals, rcond=None)[0]
-        return theta_star, self.cost_factor * self._squared_residuals(theta_star) / self.n
+        squares = self._squared_residuals(theta_star, chunk)
+        return theta_star, self.cost_factor * squares / self.n
 
     def _fitted(self, theta: np.ndarray, z: np.ndarray, out: np.ndarray | None = None):
         """ŷ = Σⱼ θⱼz^pⱼ by Horner's rule, which rounds less than summing the powers."""
@@ -217,14 +226,42 @@ class LinearRegression:
         fitted += coefficients[0]
         return fitted
 
-    def _squared_residuals(self, theta: np.ndarray) -> float:
-        """Σ(ŷᵢ − yᵢ)² at θ, a chunk at a time."""
-        total, buffer = 0.0, np.empty(min(self.n, _CHUNK))
-        for where, z in _chunks(self.x, self.scaler.transform):
-            residuals = self._fitted(theta, z, buffer[: z.size])
+    def _squared_residuals(self, theta: np.ndarray, chunk: tuple | None = None) -> float:
+        """Σ(ŷᵢ − yᵢ)² at θ, a chunk at a time, or over `chunk` = (z, a free array or None)
+        of data that are one chunk (from `_sufficient_statistics`; z may be overwritten).
+
+        Writing arrays, not reading them, is what costs here, so ŷ goes where an array is
+        already written: over z itself for a line where z is a scaled copy (ŷ = θ₁z + θ₀ needs
+        z only once), into the chunk buffer where z is x itself. Only a scaled z of a higher
+        degree, needed throughout Horner's rule, takes a second array.
+        """
+        line = self.degree == 1
+        if chunk is not None:
+            z, free = chunk
+            in_place = z if line and self._copied(z) else None
+            residuals = self._fitted(theta, z, free if free is not None else in_place)
+            residuals -= self.y
+            return float(residuals @ residuals)
+        total, buffer, spare = 0.0, np.empty(min(self.n, _CHUNK)), None
+        for start in range(0, self.n, _CHUNK):
+            where = slice(start, min(start + _CHUNK, self.n))
+            size = where.stop - start
+            z = self.scaler.transform(self.x[where], out=buffer[:size])
+            if not self._copied(z):  # z is x itself: the buffer is free for ŷ
+                out = buffer[:size]
+            elif line:
+                out = z
+            else:
+                spare = np.empty_like(buffer) if spare is None else spare
+                out = spare[:size]
+            residuals = self._fitted(theta, z, out)
             residuals -= self.y[where]
             total += float(residuals @ residuals)
         return total
+
+    def _copied(self, z: np.ndarray) -> bool:
+        """z is a scaled copy, which may be overwritten, not a view of the data x."""
+        return not np.may_share_memory(z, self.x)
 
     @cached_property
     def design(self) -> np.ndarray:

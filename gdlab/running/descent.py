@@ -13,6 +13,7 @@ import pandas as pd
 
 from gdlab._validation import check_float, check_int, check_vector, readonly
 from gdlab.linalg import squared_norm
+from gdlab.number_format import count_text
 from gdlab.running.affine import BLOCK, advance, block_maps
 from gdlab.running.optimizers import Optimizer
 
@@ -27,6 +28,7 @@ DIVERGENCE_FACTOR = 1e8
 # A view is sampled at about this many points when a problem does not give its cost's span.
 _VIEW_POINTS = 1024
 MIN_LR, MAX_LR = 0.0, 1e12
+_LARGEST = float(np.finfo(np.float64).max)
 
 LearningRate = float | Callable[[int], float]
 
@@ -82,7 +84,7 @@ class Trace:
 
     @property
     def grad_norms(self) -> np.ndarray:
-        return np.linalg.norm(self.grads, axis=1)
+        return gradient_norm(self.grads)
 
     @property
     def converged(self) -> bool:
@@ -115,9 +117,48 @@ class Trace:
         return buffer.getvalue()
 
 
+# Σgⱼ² in this range has lost nothing to overflow, and at most d·2⁻¹⁰⁷⁵ (under ε relative) to
+# squares that underflowed: its square root is the norm to rounding.
+_SAFE_SQUARES = (2.0**-1000, float(np.finfo(np.float64).max))
+
+
 def gradient_norm(grad: np.ndarray) -> np.ndarray:
-    """‖∇J‖ over the last axis, written out so a batch row matches a single run bit for bit."""
-    return np.sqrt((grad * grad).sum(axis=-1))
+    """‖∇J‖ over the last axis, with the same arithmetic for a row of a batch as for it alone.
+
+    √Σgⱼ² directly where that sum is safely inside the float range (the common case);
+    elsewhere scaled by the largest |gⱼ|, as hypot does, so components above 1e154 or below
+    1e-154 neither overflow nor vanish.
+    """
+    grad = np.asarray(grad, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        squares = squared_norm(grad)
+        norms = np.sqrt(squares)
+        if squares.ndim == 0:
+            low = high = squares
+        else:  # (an empty batch is safe)
+            low, high = squares.min(initial=np.inf), squares.max(initial=0.0)
+        if _SAFE_SQUARES[0] <= low and high <= _SAFE_SQUARES[1]:  # False for NaN too
+            return norms
+        largest = np.max(np.abs(grad), axis=-1)
+        scaled = largest * np.sqrt(squared_norm(grad / largest[..., None]))
+    # 0/0 and ∞/∞ are NaN above: a zero vector has norm 0, one with an infinite entry ∞.
+    scaled = np.where(largest == 0.0, 0.0, np.where(largest == np.inf, np.inf, scaled))
+    safe = (squares >= _SAFE_SQUARES[0]) & (squares <= _SAFE_SQUARES[1])
+    return np.where(safe, norms, scaled)
+
+
+def within_tolerance(grads: np.ndarray, tolerance: float) -> np.ndarray:
+    """‖∇J‖ ≤ tolerance over the last axis: the one convergence test of both descent paths and
+    of sweeps, so they stop at the same step. Callers hold np.errstate(all="ignore").
+
+    While tolerance² is safely inside the float range, Σgⱼ² is compared with it directly, the
+    cheap test: a sum that overflowed is above it, as the norm is, and one that lost digits to
+    underflow is far below it, as the norm is. Otherwise the scaled norm is compared.
+    """
+    squared_tolerance = tolerance * tolerance
+    if _SAFE_SQUARES[0] <= squared_tolerance <= _SAFE_SQUARES[1]:
+        return squared_norm(grads) <= squared_tolerance
+    return gradient_norm(grads) <= tolerance
 
 
 def cost_spread(problem: Problem, cost0: float) -> float:
@@ -160,13 +201,15 @@ def stopping_thresholds(
 
     The band is J₀ ± factor·(the cost's spread, `cost_spread`), so it also catches costs that
     fall without bound (a user's saddle), and it is the same whatever constant is added to J.
-    ‖∇J₀‖ is computed with scaling, so a huge first gradient cannot overflow into an infinite
-    tolerance.
+    It never reaches past the largest float: for J₀ ≳ 1.8e300 the product overflows, and a band
+    of ±inf would let an infinite J through a comparison, which only the step-by-step path
+    checks for separately. ‖∇J₀‖ is computed with scaling (`gradient_norm`), so a huge first
+    gradient cannot overflow into an infinite tolerance.
     """
     scale = max(cost_spread(problem, cost0), 1e-300)
-    low, high = cost0 - divergence_factor * scale, cost0 + divergence_factor * scale
-    largest = float(np.max(np.abs(grad0))) if np.size(grad0) else 0.0
-    norm0 = largest * float(np.sqrt(np.sum((grad0 / largest) ** 2))) if largest > 0 else 0.0
+    low = max(cost0 - divergence_factor * scale, -_LARGEST)
+    high = min(cost0 + divergence_factor * scale, _LARGEST)
+    norm0 = float(gradient_norm(grad0)) if np.size(grad0) else 0.0
     # A gradient cannot be resolved below its round-off level (problem.gradient_floor).
     floor = float(getattr(problem, "gradient_floor", 0.0))
     tolerance = max(gtol * norm0, floor) if np.isfinite(norm0) else floor
@@ -181,7 +224,7 @@ def block_stops(
     comparison with NaN is false: non-finite steps stop too. The one rule of constant-rate runs
     and sweeps, which is why a sweep's rows equal separate runs."""
     stops = ~((costs >= low) & (costs <= high))
-    stops |= squared_norm(grads) <= tolerance * tolerance
+    stops |= within_tolerance(grads, tolerance)
     return stops
 
 
@@ -240,7 +283,7 @@ def descend(
         grads.append(grad)
         low, high, tolerance = stopping_thresholds(problem, cost, grad, gtol, divergence_factor)
         status, diverged_at = "max_steps", None
-        if gradient_norm(grad) <= tolerance:
+        if within_tolerance(grad, tolerance):
             status = "converged"
         for k in range(steps if status == "max_steps" else 0):
             rate = _rate_for(lr, k)
@@ -269,7 +312,7 @@ def descend(
             if not low <= cost <= high:
                 status, diverged_at = "diverged", k + 1
                 break
-            if gradient_norm(grad) <= tolerance:
+            if within_tolerance(grad, tolerance):
                 status = "converged"
                 break
 
@@ -307,7 +350,7 @@ def _descend_affine(
         low, high, tolerance = stopping_thresholds(problem, cost0, grad0, gtol, divergence_factor)
         thetas, costs, grads = [theta[None, :]], [np.array([cost0])], [grad0[None, :]]
         status, diverged_at, taken = "max_steps", None, 0
-        if gradient_norm(grad0) <= tolerance:
+        if within_tolerance(grad0, tolerance):
             status, steps = "converged", 0
         m, c = problem.affine_step(lr)
         powers, offsets = block_maps(m, c, min(BLOCK, max(steps, 1)))
@@ -354,8 +397,10 @@ def _trace(
 ) -> Trace:
     trace_steps = len(lrs)
     messages = {
-        "converged": f"Converged after {trace_steps} steps: ‖∇J‖ fell below {gtol:g}× its start.",
-        "max_steps": f"Stopped after the maximum of {steps} steps without converging.",
+        "converged": f"Converged after {count_text(trace_steps, 'step')}: ‖∇J‖ fell below "
+        f"{gtol:g}× its start.",
+        "max_steps": f"Stopped after the maximum of {count_text(steps, 'step')} without "
+        "converging.",
         "diverged": f"Diverged at step {diverged_at}: the cost "
         + (
             "became too large to represent"

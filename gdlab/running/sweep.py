@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from gdlab._validation import check_float, check_int, check_vector, readonly
+from gdlab.number_format import number_text
 from gdlab.running.affine import BLOCK, advance, block_maps
 from gdlab.running.descent import (
     DIVERGENCE_FACTOR,
@@ -30,6 +31,7 @@ from gdlab.running.descent import (
     block_stops,
     gradient_norm,
     stopping_thresholds,
+    within_tolerance,
 )
 
 MAX_RATES = 1_000
@@ -105,7 +107,7 @@ def sweep(
         cost0, grad0 = float(problem.cost_value(theta0)), problem.gradient(theta0)
         theta, cost = np.tile(theta0, (count, 1)), np.full(count, cost0)
         low, high, tolerance = stopping_thresholds(problem, cost0, grad0, gtol, divergence_factor)
-        at_minimum = gradient_norm(grad0) <= tolerance
+        at_minimum = within_tolerance(grad0, tolerance)
         state = np.full(count, _CONVERGED if at_minimum else _RUNNING)
         taken = np.zeros(count, dtype=np.int64)
         diverged_at = np.full(count, -1, dtype=np.int64)
@@ -276,8 +278,9 @@ class RangeTest:
     lrs: np.ndarray  # the rate used at each step
     costs: np.ndarray  # J after each step
     stopped_at: int | None  # the step where the cost blew up (None: it never did)
-    steepest_lr: float  # where J falls fastest against log α
-    valley_lr: float  # the rate of the lowest cost, divided by 10
+    steepest_lr: float | None  # where J falls fastest against log α (None: no finite step)
+    valley_lr: float | None  # the rate of the lowest cost, divided by 10 (None: no finite step)
+    message: str  # how the test ended, in words
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({"alpha": self.lrs, "J": self.costs})
@@ -295,9 +298,11 @@ def range_test(
     """Smith's learning-rate range test ("LR finder"), on the full-batch cost.
 
     Step k uses αₖ = lr_min·(lr_max/lr_min)^(k/(steps−1)) and records J after the step; the test
-    stops once J exceeds `blowup` × the lowest J seen. Two common suggestions are returned: the
-    rate where J falls fastest against log α, and a tenth of the rate with the lowest J. The
-    gradients here are exact, so no loss smoothing is needed.
+    stops once J exceeds `blowup` × the lowest J seen, or is too large to represent (that step
+    is not recorded). Two common suggestions are returned: the rate where J falls fastest
+    against log α, and a tenth of the rate with the lowest J; when the very first step already
+    overflows there is no curve and neither suggestion exists (None, and `message` says so).
+    The gradients here are exact, so no loss smoothing is needed.
     """
     func = "range_test"
     theta = check_vector(func, "theta0", theta0, problem.n_params)
@@ -306,22 +311,26 @@ def range_test(
     steps = check_int(func, "steps", steps, low=3, high=MAX_STEPS)
     rates = np.geomspace(lr_min, lr_max, steps)
     costs = []
-    best = float(problem.cost_value(theta))
-    stopped_at = None
+    stopped_at, overflowed = None, False
     with np.errstate(all="ignore"):
+        best = float(problem.cost_value(theta))
         for k, rate in enumerate(rates):
             theta = theta - rate * problem.gradient(theta)
             cost = float(problem.cost_value(theta))
             if not np.isfinite(cost):
-                stopped_at = k
+                stopped_at, overflowed = k, True
                 break
             costs.append(cost)
             best = min(best, cost)
             if cost > blowup * best:
                 stopped_at = k
                 break
-    costs_array = np.array(costs)
+    costs_array = np.array(costs, dtype=np.float64)
     used = rates[: costs_array.size]
+    message = _range_message(rates, stopped_at, overflowed, blowup)
+    if not costs:
+        return RangeTest(readonly(used.copy()), readonly(costs_array), stopped_at, None, None,
+                         message)  # fmt: skip
     lowest = int(np.argmin(costs_array))
     # Steepest fall before the minimum: the most negative dJ/d(log α).
     slopes = (
@@ -334,4 +343,25 @@ def range_test(
         stopped_at=stopped_at,
         steepest_lr=steepest,
         valley_lr=float(used[lowest]) / 10,
+        message=message,
+    )
+
+
+def _range_message(rates: np.ndarray, stopped_at: int | None, overflowed: bool, blowup: float):
+    if stopped_at is None:
+        return f"The cost never blew up, all the way to α = {number_text(float(rates[-1]))}."
+    rate = number_text(float(rates[stopped_at]))
+    if overflowed and stopped_at == 0:
+        return (
+            f"The first step, at α = {rate}, already made the cost too large to represent: "
+            "there is no curve and nothing to suggest. Start from a smaller rate."
+        )
+    if overflowed:
+        return (
+            f"It stopped at step {stopped_at} (α = {rate}), when the cost became too large to "
+            "represent; the curve ends at the step before."
+        )
+    return (
+        f"It stopped at step {stopped_at} (α = {rate}), when the cost exceeded {blowup:g}× its "
+        "lowest value."
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gdlab.number_format import count_text
 from gdlab.running.descent import Trace
 from gdlab.theory import LearningRateTheory
 
@@ -45,6 +46,11 @@ def judge(trace: Trace, theory: LearningRateTheory, min_cost: float, lr: float) 
     """The verdict for a run at a constant learning rate `lr`."""
     crit, one = theory.critical_lr, theory.one_step_lr
     rate = f"α = {lr:.4g}"
+    regime = theory.regime(lr)
+    if regime.kind == "boundary" and not trace.diverged:
+        # Before the cost is looked at: the steepest error never shrinks here, so a cost within
+        # 1% of the minimum (or α an ulp above α_crit) says nothing about converging.
+        return _on_the_edge(trace, rate)
     if trace.diverged or (lr > crit and not trace.converged):
         why = (
             f"Each step overshoots the minimum by more than it started from it: the distance "
@@ -56,45 +62,39 @@ def judge(trace: Trace, theory: LearningRateTheory, min_cost: float, lr: float) 
         else:
             growth = trace.cost / max(float(trace.costs[0]), 1e-300)
             headline = (
-                f"{rate} is diverging because α > 2/λ_max = {crit:.4g}: in {trace.n_steps:,} "
-                f"steps the cost grew ×{growth:.3g}."
+                f"{rate} is diverging because α > 2/λ_max = {crit:.4g}: in "
+                f"{count_text(trace.n_steps, 'step')} the cost grew ×{growth:.3g}."
             )
         return Verdict("diverging", headline, why)
-    regime = theory.regime(lr)
     gap, gap_words = remaining_gap(trace, min_cost)
     if not trace.converged and gap > ARRIVED:
-        if regime.kind == "boundary":
-            return Verdict(
-                "boundary",
-                f"{rate} sits exactly on α_crit = 2/λ_max: it bounces forever.",
-                "Every step jumps to the mirror point across the minimum.",
-            )
         best_is_slow = theory.steps_to_shrink(theory.optimal_lr) > trace.n_steps
         if best_is_slow and lr >= theory.optimal_lr / 2:
             kappa = theory.condition_number
             return Verdict(
                 "slow",
-                f"Slow even at {rate}: after {trace.n_steps:,} steps the cost is still "
-                f"{gap_words}, because the valley is narrow (κ = {kappa:,.0f}).",
+                f"Slow even at {rate}: after {count_text(trace.n_steps, 'step')} the cost is "
+                f"still {gap_words}, because the valley is narrow (κ = {kappa:,.0f}).",
                 f"Any α safe for the steep direction (below 2/λ_max = {crit:.4g}) crawls along "
                 f"the flat one: at best the error shrinks ×{(kappa - 1) / (kappa + 1):.4f} per "
                 f"step. Scaling x makes the cost rounder; try standardize.",
             )
+        needed = count_text(theory.steps_to_shrink(lr), "step")
+        needed_at_best = count_text(theory.steps_to_shrink(theory.optimal_lr), "step")
         return Verdict(
             "slow",
-            f"Too small: after {trace.n_steps:,} steps the cost is still {gap_words}.",
+            f"Too small: after {count_text(trace.n_steps, 'step')} the cost is still {gap_words}.",
             f"{rate} shrinks the error only ×{theory.contraction(lr):.6g} per step; "
-            f"about {theory.steps_to_shrink(lr):,.0f} steps would cut it 100-fold. "
+            f"about {needed} would cut it 100-fold. "
             f"Try a larger α (the best fixed rate here is α* = {theory.optimal_lr:.4g})"
             + (
-                f"; even α* needs about {theory.steps_to_shrink(theory.optimal_lr):,.0f} steps "
-                f"here, because the valley is narrow (κ = {theory.condition_number:,.0f}): "
-                "standardize x to make it round."
+                f"; even α* needs about {needed_at_best} here, because the valley is narrow "
+                f"(κ = {theory.condition_number:,.0f}): standardize x to make it round."
                 if best_is_slow
                 else "."
             ),
         )
-    steps = f"{trace.n_steps:,} step{'' if trace.n_steps == 1 else 's'}"
+    steps = count_text(trace.n_steps, "step")
     ending = (
         f"converged in {steps}" if trace.converged else f"after {steps} the cost is {gap_words}"
     )
@@ -111,4 +111,21 @@ def judge(trace: Trace, theory: LearningRateTheory, min_cost: float, lr: float) 
         f"{rate} converges smoothly ({ending}).",
         f"It is below 1/λ_max = {one:.4g}, so no step overshoots the minimum; the error "
         f"shrinks ×{theory.contraction(lr):.3g} per step.",
+    )
+
+
+def _on_the_edge(trace: Trace, rate: str) -> Verdict:
+    if not trace.converged:
+        return Verdict(
+            "boundary",
+            f"{rate} sits exactly on α_crit = 2/λ_max: it bounces forever.",
+            "Every step jumps to the mirror point across the minimum.",
+        )
+    # Converged all the same: the start had (to rounding) no error along the steepest direction.
+    return Verdict(
+        "boundary",
+        f"{rate} sits exactly on α_crit = 2/λ_max, and converged only because the start had no "
+        f"error along the steepest direction (converged in {count_text(trace.n_steps, 'step')}).",
+        "Along that direction each step jumps to the mirror point across the minimum, so any "
+        "error there would never shrink.",
     )
