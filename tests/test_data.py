@@ -20,6 +20,7 @@ from gdlab.data import (
     DEFAULT_DATASET,
     DataError,
     Dataset,
+    csv_files,
     list_datasets,
     load_dataset,
     make_linear,
@@ -370,7 +371,7 @@ def test_binary_files_are_refused(content: bytes, kind: str) -> None:
 
 
 def test_file_over_the_size_limit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(data, "MAX_CSV_BYTES", 10)
+    monkeypatch.setattr(csv_files, "MAX_CSV_BYTES", 10)
     message = re.escape("The file is 16 bytes (0.0 MB), over the limit of 10 bytes")
     with pytest.raises(DataError, match=message):
         read_csv(SIMPLE)
@@ -388,7 +389,7 @@ def test_real_size_limit_is_five_megabytes() -> None:
 
 
 def test_too_many_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(data, "MAX_ROWS", 2)
+    monkeypatch.setattr(csv_files, "MAX_ROWS", 2)
     with pytest.raises(DataError, match="The file has 3 data rows, over the limit of 2"):
         read_csv(SIMPLE)
 

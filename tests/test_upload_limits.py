@@ -14,8 +14,10 @@ from test_bad_input import upload
 from test_hostile_links import unescaped_marks
 from test_plain import read_back
 
-from gdlab import data, descend, figures
-from gdlab.data import MAX_COLUMNS, MAX_ECHO, MAX_LINE_CHARS, DataError, read_csv
+from gdlab import descend, figures
+from gdlab.data import MAX_COLUMNS, MAX_LINE_CHARS, DataError, read_csv
+from gdlab.data import csv_files as data
+from gdlab.data.dataset import MAX_ECHO
 from gdlab.models.linear import LinearRegression
 from page.plain import excerpt
 from page.sidebar import MAX_MESSAGE_LENGTH

@@ -1,7 +1,4 @@
-"""Datasets for the learning-rate experiments: built-in CSVs, uploaded CSVs and synthetic lines.
-
-Everything here returns a :class:`Dataset`: two read-only float64 columns ``x`` and ``y`` plus the
-metadata a page needs to label axes and explain what happened while loading.
+"""CSV files, as students make them, read into datasets.
 
 Uploaded files are untrusted, so :func:`read_csv` is defensive:
 
@@ -31,8 +28,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
-import numbers
 import re
 import warnings
 from collections import Counter
@@ -43,43 +38,39 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-__all__ = [
-    "DEFAULT_DATASET",
-    "MAX_COLUMNS",
-    "MAX_CSV_BYTES",
-    "MAX_LINE_CHARS",
-    "MAX_ROWS",
-    "Column",
-    "DataError",
-    "Dataset",
-    "DatasetInfo",
-    "Table",
-    "list_datasets",
-    "load_dataset",
-    "make_linear",
-    "read_csv",
-    "read_table",
-]
+from gdlab.data.dataset import MAX_LISTED, DataError, Dataset, _cut, _quoted, _quoted_list
 
 MAX_CSV_BYTES = 5_000_000
+
+
 MAX_ROWS = 100_000
+
+
 # An x, a y and a few more: ample for a lesson, and pandas' work per column stays small.
 MAX_COLUMNS = 100
+
+
 # 100 columns of 100 characters; every physical line is bounded, so the header can be counted
 # (and the delimiter sniffed) before pandas builds anything.
 MAX_LINE_CHARS = 10_000
-MAX_ECHO = 40  # characters of the file's own text (a name, a cell) quoted back in a message
-MAX_LISTED = 8  # column names listed in one message; the rest are counted
-DEFAULT_DATASET = "cars"
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
 
 CsvSource = str | Path | bytes | bytearray | memoryview | BinaryIO
 
+
 _DELIMITERS = (",", ";", "\t")
+
+
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
 _SNIFF_LINES = 50
+
+
 # Cells that mean "no value" in common exports (R, Excel, databases); compared case-insensitively.
 _MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "#n/a", "-"})
+
+
 # Signatures of files students upload by mistake instead of a CSV.
 _MAGIC = {
     b"\x89PNG": "a PNG image",
@@ -90,81 +81,23 @@ _MAGIC = {
     b"\xd0\xcf\x11\xe0": "an old Excel/Office document",
     b"\x1f\x8b": "a gzip archive",
 }
+
+
 # Each column parsed to floats (NaN where missing), with its first non-number cell, if any.
 _Parsed = dict[str, tuple[np.ndarray, str | None]]
+
+
 # pandas' name for a header cell it read as empty, kept when such a frame is saved again.
 _UNNAMED = re.compile(r"Unnamed: \d+")
+
+
 _NO_VALUES = np.full(0, np.nan)  # what a column that is not numeric offers: nothing
+
+
 _NO_VALUES.flags.writeable = False
+
+
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v") + b"\x7f"
-
-
-class DataError(ValueError):
-    """A dataset cannot be used; the message says what is wrong and how to fix it."""
-
-
-@dataclass(frozen=True, eq=False)
-class Dataset:
-    """Paired observations (x, y) ready for fitting ŷ = θ₀ + θ₁x.
-
-    ``x`` and ``y`` are read-only float64 copies, so a cached dataset cannot be changed by
-    accident. Equality is identity (arrays have no single truth value): compare the arrays with
-    ``np.array_equal``.
-    """
-
-    name: str
-    x: np.ndarray
-    y: np.ndarray
-    x_name: str
-    y_name: str
-    x_unit: str = ""
-    y_unit: str = ""
-    description: str = ""
-    source: str = ""
-    columns: tuple[str, ...] = ()
-    dropped_rows: int = 0
-    notes: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        # Enforce the invariants here so every Dataset, however built, is safe to share.
-        x, y = _frozen_column(self.x, "x"), _frozen_column(self.y, "y")
-        if x.shape != y.shape:
-            raise DataError(
-                f"x has {x.size} values but y has {y.size}; give one y value for every x value."
-            )
-        if self.x_name == self.y_name:
-            raise DataError(
-                f"x and y are both {_quoted(self.x_name)}; choose two different columns."
-            )
-        object.__setattr__(self, "x", x)
-        object.__setattr__(self, "y", y)
-        object.__setattr__(self, "columns", tuple(self.columns))
-        object.__setattr__(self, "notes", tuple(self.notes))
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        # pickle and deepcopy (e.g. st.cache_data) skip __post_init__ and unfreeze the arrays.
-        self.__dict__.update(state)
-        self.__post_init__()
-
-    @property
-    def n(self) -> int:
-        return int(self.x.size)
-
-    @property
-    def x_label(self) -> str:
-        return _label(self.x_name, self.x_unit)
-
-    @property
-    def y_label(self) -> str:
-        return _label(self.y_name, self.y_unit)
-
-    @property
-    def x_is_constant(self) -> bool:
-        # Zero variance in x makes the slope unidentifiable (a singular Hessian).
-        return self.n < 2 or bool(self.x.min() == self.x.max())
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame({self.x_name: self.x.copy(), self.y_name: self.y.copy()})
 
 
 @dataclass(frozen=True, eq=False)
@@ -247,121 +180,6 @@ class Table:
         )
 
 
-@dataclass(frozen=True)
-class DatasetInfo:
-    """A catalogue entry for a built-in dataset: what it is and which columns to plot."""
-
-    name: str
-    title: str
-    description: str
-    x: str
-    y: str
-    x_unit: str
-    y_unit: str
-    source: str
-
-
-# Units of every numeric column in the built-in files, so any choice of x and y gets labels.
-_UNITS: dict[str, dict[str, str]] = {
-    "cars": {"speed": "mph", "dist": "ft"},
-    "women": {"height": "in", "weight": "lb"},
-    "faithful": {"waiting": "min", "eruptions": "min"},
-    "trees": {"Girth": "in", "Height": "ft", "Volume": "ft³"},
-    "penguins": {"flipper_len": "mm", "body_mass": "g", "bill_len": "mm", "bill_dep": "mm"},
-    "pressure": {"temperature": "°C", "pressure": "mm Hg"},
-}
-_RDATASETS = "via the Rdatasets collection (R's datasets)"
-
-
-def _info(name: str, title: str, description: str, x: str, y: str, source: str) -> DatasetInfo:
-    units = _UNITS[name]
-    return DatasetInfo(name, title, description, x, y, units[x], units[y], source)
-
-
-# Teaching order: a small clean line first, the curved one last.
-_CATALOGUE: tuple[DatasetInfo, ...] = (
-    _info(
-        "cars",
-        "Stopping distances of cars",
-        "Speed of 50 cars in the 1920s and the distance they needed to stop.",
-        "speed",
-        "dist",
-        "Ezekiel, M. (1930) Methods of Correlation Analysis. Wiley; "
-        f"via McNeil (1977) Interactive Data Analysis; {_RDATASETS}.",
-    ),
-    _info(
-        "women",
-        "Height and weight of women",
-        "Average weight of American women aged 30–39 for 15 heights. "
-        "Almost a perfect straight line.",
-        "height",
-        "weight",
-        f"The World Almanac and Book of Facts, 1975; via McNeil (1977); {_RDATASETS}.",
-    ),
-    _info(
-        "faithful",
-        "Old Faithful geyser",
-        "272 eruptions of the Old Faithful geyser in Yellowstone: "
-        "the waiting time between eruptions and how long each eruption lasted.",
-        "waiting",
-        "eruptions",
-        f"Härdle, W. (1991) Smoothing Techniques with Implementation in S. Springer; {_RDATASETS}.",
-    ),
-    _info(
-        "trees",
-        "Black cherry trees",
-        "Diameter (called Girth in the file), height and timber volume of 31 felled "
-        "black cherry trees. Thicker trees give more wood.",
-        "Girth",
-        "Volume",
-        "Meyer, H. A. (1953) Forest Mensuration; Ryan, Joiner & Ryan (1976) "
-        f"Minitab Student Handbook; {_RDATASETS}.",
-    ),
-    _info(
-        "penguins",
-        "Palmer penguins",
-        "Flipper length and body mass of 344 penguins of three species near Palmer Station, "
-        "Antarctica. Two penguins have no measurements.",
-        "flipper_len",
-        "body_mass",
-        "Gorman, Williams & Fraser (2014) PLoS ONE 9(3): e90081; Palmer Station LTER "
-        f"(palmerpenguins, CC0); {_RDATASETS}.",
-    ),
-    _info(
-        "pressure",
-        "Vapour pressure of mercury",
-        "Vapour pressure of mercury at 19 temperatures from 0 to 360 °C. "
-        "It is strongly curved, so a straight line fits it badly.",
-        "temperature",
-        "pressure",
-        f"Weast, R. C. (1973) Handbook of Chemistry and Physics. CRC Press; {_RDATASETS}.",
-    ),
-)
-
-
-def list_datasets() -> tuple[DatasetInfo, ...]:
-    """The built-in datasets in teaching order; the first is ``DEFAULT_DATASET``."""
-    return _CATALOGUE
-
-
-def load_dataset(name: str, x: str | None = None, y: str | None = None) -> Dataset:
-    """Load the built-in dataset ``name`` with its default columns unless ``x``/``y`` are given."""
-    info = next((i for i in _CATALOGUE if i.name == name.strip().lower()), None)
-    if info is None:
-        available = ", ".join(repr(i.name) for i in _CATALOGUE)
-        raise DataError(
-            f"There is no built-in dataset {_quoted(name)}. Choose one of: {available}."
-        )
-    table = _table(
-        _read_bytes(DATA_DIR / f"{info.name}.csv"),
-        name=info.name,
-        source=info.source,
-        description=info.description,
-        units=tuple(_UNITS[info.name].items()),
-    )
-    return table.dataset(x if x is not None else info.x, y if y is not None else info.y)
-
-
 def read_table(file: CsvSource, *, name: str = "uploaded") -> Table:
     """Parse a CSV from a path, bytes or binary file-like object (e.g. a Streamlit upload) once;
     ``Table.dataset(x, y)`` then picks the columns. See the module docstring for the rules."""
@@ -377,57 +195,6 @@ def read_csv(
     first numeric column that is not the other). See the module docstring for the rules.
     """
     return read_table(file, name=name).dataset(x, y)
-
-
-def make_linear(
-    n: int = 50,
-    slope: float = 2.0,
-    intercept: float = 1.0,
-    noise: float = 1.0,
-    seed: int | None = 0,
-    x_min: float = 0.0,
-    x_max: float = 10.0,
-) -> Dataset:
-    """A synthetic line y = intercept + slope·x + noise·N(0, 1), x uniform in [x_min, x_max].
-
-    The same seed gives the same data; ``noise=0`` gives points exactly on the line.
-    """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 2 <= n <= 100_000:
-        raise ValueError(_bad_param("n", "an int in the range [2, 100000]", n))
-    if seed is not None and (
-        isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0
-    ):
-        raise ValueError(_bad_param("seed", "an int >= 0 or None", seed))
-    finite = {"slope": slope, "intercept": intercept, "x_min": x_min, "x_max": x_max}
-    for param, value in finite.items():
-        _check_finite(param, value, "a finite float")
-    _check_finite("noise", noise, "a finite float >= 0")
-    if noise < 0:
-        raise ValueError(_bad_param("noise", "a finite float >= 0", noise))
-    if not x_min < x_max:
-        raise ValueError(
-            "The 'x_min' parameter of make_linear must be less than 'x_max'. "
-            f"Got x_min={x_min!r} and x_max={x_max!r} instead."
-        )
-    rng = np.random.default_rng(seed)
-    xs = rng.uniform(x_min, x_max, size=int(n))
-    ys = intercept + slope * xs + noise * rng.standard_normal(int(n))
-    return Dataset(
-        name="synthetic",
-        x=xs,
-        y=ys,
-        x_name="x",
-        y_name="y",
-        description=(
-            f"{n} points around the line y = {intercept:g} + {slope:g}·x "
-            f"with Gaussian noise of standard deviation {noise:g} (seed {seed})."
-        ),
-        source="Generated by gdlab.make_linear.",
-        columns=("x", "y"),
-    )
-
-
-# --- reading bytes ----------------------------------------------------------------------------
 
 
 def _read_bytes(file: CsvSource) -> bytes:
@@ -475,9 +242,6 @@ def _file_name(file: CsvSource) -> str:
     if isinstance(file, (str, Path)):
         return Path(file).name
     return str(getattr(file, "name", "") or "")
-
-
-# --- bytes to a table of strings ---------------------------------------------------------------
 
 
 def _decode(data: bytes) -> str:
@@ -689,9 +453,6 @@ def _row_index_note(position: int, header: str, quoted_empty: bool, cells: pd.Se
     )
 
 
-# --- table to Dataset --------------------------------------------------------------------------
-
-
 def _numbers(cells: pd.Series, decimal_comma: bool) -> tuple[np.ndarray, str | None]:
     """Parse a column of strings: floats (NaN where missing) and the first non-number, if any."""
     dotted = cells.str.replace(",", ".", regex=False) if decimal_comma else cells
@@ -803,54 +564,3 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-# --- small helpers -----------------------------------------------------------------------------
-
-
-def _frozen_column(values: object, axis: str) -> np.ndarray:
-    """A read-only, finite, 1-D float64 copy, so no caller can change a shared dataset."""
-    try:
-        array = np.array(values, dtype=np.float64, copy=True)
-    except (TypeError, ValueError):
-        raise DataError(f"{axis} must contain only numbers; convert it first.") from None
-    if array.ndim != 1:
-        raise DataError(f"{axis} must be one-dimensional, got shape {array.shape}; flatten it.")
-    if not np.isfinite(array).all():
-        raise DataError(f"{axis} contains NaN or infinite values; drop those rows first.")
-    array.flags.writeable = False
-    return array
-
-
-def _cut(text: object, limit: int = MAX_ECHO) -> str:
-    """At most `limit` characters of the file's text, on one line, "…" where it was cut."""
-    flat = "".join(c if c.isprintable() else " " for c in str(text)[: limit + 1])
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _quoted(text: object) -> str:
-    return repr(_cut(text))
-
-
-def _quoted_list(names: object) -> str:
-    names = list(names)  # type: ignore[call-overload]
-    shown = ", ".join(_quoted(n) for n in names[:MAX_LISTED])
-    more = len(names) - MAX_LISTED
-    return f"{shown} and {more:,} more" if more > 0 else shown
-
-
-def _label(name: str, unit: str) -> str:
-    return f"{name} ({unit})" if unit else name
-
-
-def _bad_param(param: str, expected: str, value: object) -> str:
-    return f"The {param!r} parameter of make_linear must be {expected}. Got {value!r} instead."
-
-
-def _check_finite(param: str, value: object, expected: str) -> None:
-    try:
-        finite = not isinstance(value, bool) and math.isfinite(value)  # type: ignore[arg-type]
-    except (TypeError, OverflowError):
-        finite = False
-    if not finite:
-        raise ValueError(_bad_param(param, expected, value))
