@@ -106,7 +106,8 @@ _CHART_TEXT_JS = """(tolerance) => {
         const frame = gd.getBoundingClientRect();
         const name = title(gd).slice(0, 60);
         // Every drawn label, with the role that tells which pairs may not touch. Tick labels
-        // of one axis are laid out by plotly itself and never compared with each other.
+        // of one axis are laid out by plotly itself and never compared with each other; those
+        // of different axes (neighbouring panels) are.
         const labels = [];
         const add = (el, role) => {
             const r = el.getBoundingClientRect();
@@ -116,14 +117,15 @@ _CHART_TEXT_JS = """(tolerance) => {
             labels.push({role, text: text.slice(0, 50), r});
         };
         gd.querySelectorAll('.gtitle').forEach(el => add(el, 'title'));
-        gd.querySelectorAll('.g-xtitle text, .g-x2title text, .g-x3title text')
-            .forEach(el => add(el, 'x title'));
-        gd.querySelectorAll('.g-ytitle text, .g-y2title text, .g-y3title text')
-            .forEach(el => add(el, 'y title'));
-        gd.querySelectorAll('.xtick text, .x2tick text, .x3tick text')
-            .forEach(el => add(el, 'x tick'));
-        gd.querySelectorAll('.ytick text, .y2tick text, .y3tick text')
-            .forEach(el => add(el, 'y tick'));
+        // Every axis, however many a figure has (small multiples have one pair per panel):
+        // plotly's groups are classed g-xtitle, g-x2title, … and xtick, x2tick, …
+        for (const g of gd.querySelectorAll('g[class]')) {
+            const match = /(?:^|\\s)(?:g-([xy]\\d*)title|([xy]\\d*)tick)(?:\\s|$)/
+                .exec(g.getAttribute('class'));
+            if (!match) continue;
+            const role = match[1] ? `${match[1]} title` : `${match[2]} tick`;
+            g.querySelectorAll('text').forEach(el => add(el, role));
+        }
         gd.querySelectorAll('.annotation .annotation-text-g text, .annotation text')
             .forEach(el => add(el, 'annotation'));
         gd.querySelectorAll('.legendtext').forEach(el => add(el, 'legend'));
