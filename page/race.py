@@ -98,7 +98,8 @@ def race_section(model_key: tuple, model: Model, theta0: tuple, lr: float, steps
     longest = max(t.n_steps for t in traces)
     k = st.slider("Step k (all optimizers)", 0, max(longest, 1), key="race_k")
     view = figures.parameter_view(problem, traces[int(np.argmin([t.cost for t in traces]))])
-    left, right = st.columns(2)
+    with st.container(key="charts_race"):  # one a row on a projector (page/style.py)
+        left, right = st.columns(2)
     left.plotly_chart(
         figures.race_paths_figure(problem, traces, labels, k, view),
         config=CHART_CONFIG,
@@ -131,7 +132,9 @@ def momentum_theory(model: Model, lr: float, mu: float) -> None:
     rate = float(momentum_rate(lr, mu, theory.curved))
     plain = theory.contraction(theory.optimal_lr)
     stable = momentum_stable(lr, mu, theory.lambda_max)
-    left, right = st.columns([3, 2])
+    # Beside its explanation on a laptop; one a row on a projector's 1024 px (page/style.py).
+    with st.container(key="charts_momentum"):
+        left, right = st.columns([3, 2])
     left.plotly_chart(
         figures.momentum_region_figure(theory, lr, mu),
         config=CHART_CONFIG,

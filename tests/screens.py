@@ -105,9 +105,9 @@ _CHART_TEXT_JS = """(tolerance) => {
         if (!svg) continue;
         const frame = gd.getBoundingClientRect();
         const name = title(gd).slice(0, 60);
-        // Every drawn label, with the role that tells which pairs may not touch. Tick labels
-        // of one axis are laid out by plotly itself and never compared with each other; those
-        // of different axes (neighbouring panels) are.
+        // Every drawn label, with the role that tells which pairs may not touch: any two,
+        // tick labels of one axis too (a log axis's minor "2" and "5" crowd into its powers
+        // of ten on a narrow chart), and those of neighbouring panels.
         const labels = [];
         const add = (el, role) => {
             const r = el.getBoundingClientRect();
@@ -142,7 +142,6 @@ _CHART_TEXT_JS = """(tolerance) => {
         for (let i = 0; i < unique.length; i++) {
             for (let j = i + 1; j < unique.length; j++) {
                 const a = unique[i], b = unique[j];
-                if (a.role === b.role && a.role.endsWith('tick')) continue;
                 if (a.role === 'colorbar' && b.role === 'colorbar') continue;
                 const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
                 const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);

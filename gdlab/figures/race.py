@@ -170,10 +170,13 @@ def momentum_region_figure(theory: LearningRateTheory, lr: float, mu: float) -> 
                  marker={"color": ORANGE, "size": 16, "symbol": "diamond",
                          "line": {"color": BLACK, "width": 1.5}}),
     ]  # fmt: skip
+    # The edge is named by the legend, beside a sample of the line itself, never by a colour
+    # word in the title (it once said "red line" over a blue one). Ticks at powers of ten only:
+    # plotly's 2 and 5 between them crowd into each other on a projector's narrow chart.
     return _figure(
         series,
         "Momentum: where (α, μ) converges",
         "learning rate α (log scale)",
         "momentum μ",
-        xaxis={"type": "log"},
+        xaxis={"type": "log", **log_ticks(float(lrs[0]), float(lrs[-1]), mantissas=(1,))},
     ).update_layout(legend={"y": -0.32}, margin={"b": 110})
