@@ -35,7 +35,7 @@ def derivative_lab(model: Model, trace, k: int) -> None:
     exact = float(trace.grads[k, j])
     errors = derivative_errors(along, exact, float(theta[j]))
     st.plotly_chart(
-        figures.derivative_error_figure(errors, f"{names[j]} = {theta[j]:.4g}"),
+        figures.derivative_error_figure(errors, f"{names[j]} = {fmt(float(theta[j]))}"),
         config=CHART_CONFIG,
         key="derivative_errors",
     )

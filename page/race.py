@@ -140,13 +140,25 @@ def momentum_theory(model: Model, lr: float, mu: float) -> None:
         config=CHART_CONFIG,
         key="momentum_region",
     )
+    if theory.condition_number < 1 + 1e-9:  # one curvature: both rates are 0, say why
+        best = (
+            f"Here every direction has the same curvature (κ = 1): plain descent at "
+            f"α* = {fmt(theory.optimal_lr)} lands on the minimum in one step. The best pair is "
+            f"α = {fmt(best_lr)}, μ = {fmt(best_mu, 3)}: momentum has nothing to add. "
+            "In a narrow valley (two parameters, unscaled) it has: its best rate is "
+            "(√κ − 1)/(√κ + 1) against (κ − 1)/(κ + 1) without it (Goh, *Why Momentum Really "
+            "Works*, 2017)."
+        )
+    else:
+        best = (
+            f"The best pair is α = {fmt(best_lr)}, μ = {fmt(best_mu, 3)}: the error shrinks "
+            f"×{fmt(best_rate, 3)} = (√κ − 1)/(√κ + 1) per step, against ×{fmt(plain, 3)} "
+            "= (κ − 1)/(κ + 1) at the best plain rate (Goh, *Why Momentum Really Works*, 2017)."
+        )
     right.markdown(
         f"With momentum, gradient descent converges when 0 ≤ μ < 1 and "
         f"αλ_max < 2(1 + μ): here α < **{fmt(2 * (1 + mu) / theory.lambda_max)}** for "
-        f"μ = {mu:g} (plain descent needs α < {fmt(theory.critical_lr)}).\n\n"
+        f"μ = {fmt(mu, 3)} (plain descent needs α < {fmt(theory.critical_lr)}).\n\n"
         f"Your (α, μ) {'converges' if stable else 'does **not** converge'}, with the error "
-        f"multiplied by {fmt(rate, 3)} per step.\n\n"
-        f"The best pair is α = {fmt(best_lr)}, μ = {fmt(best_mu, 3)}: rate "
-        f"{fmt(best_rate, 3)} = (√κ − 1)/(√κ + 1), against {fmt(plain, 3)} "
-        "= (κ − 1)/(κ + 1) for the best plain rate (Goh, *Why Momentum Really Works*, 2017)."
+        f"multiplied by {fmt(rate, 3)} per step.\n\n{best}"
     )

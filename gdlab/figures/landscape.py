@@ -293,7 +293,7 @@ def slice_figure(problem: LinearRegression, trace: Trace, k: int) -> go.Figure:
         _scatter(
             line.segment_theta,
             line.segment_cost,
-            f"tangent, slope −‖∇J‖ = {-grad_norm:.4g}",
+            f"tangent, slope −‖∇J‖ = {number_text(-grad_norm)}",
             mode="lines",
             line={"color": VERMILLION, "width": 3, "dash": "dash"},
         ),
@@ -317,7 +317,7 @@ def slice_figure(problem: LinearRegression, trace: Trace, k: int) -> go.Figure:
             _scatter(
                 [landing],
                 [float(cut.value(landing))],
-                f"where α lands: t = α‖∇J‖ = {landing:.3g}",
+                f"where α lands: t = α‖∇J‖ = {number_text(landing, 3)}",
                 mode="markers",
                 marker={"color": BLACK, "size": 15, "symbol": "x"},
             )
