@@ -114,6 +114,11 @@ class LearningRateTheory:
         """α·λ_max = 2 up to rounding: the steepest direction neither grows nor shrinks."""
         return np.abs(lrs * self.lambda_max / 2.0 - 1.0) <= _ROUNDING
 
+    def at_one_step_rate(self, lr: float) -> bool:
+        """α·λ_max = 1 up to rounding: the step lands on the minimum along the steepest direction
+        (a preset's α = 1/λ_max, or α* when κ = 1)."""
+        return bool(abs(lr * self.lambda_max - 1.0) <= _ROUNDING)
+
     def _overshoots(self, lrs: np.ndarray) -> np.ndarray:
         """α·λ_max > 1 beyond rounding (α* = 1/λ_max when κ = 1: that is not an overshoot)."""
         return lrs * self.lambda_max > 1.0 + _ROUNDING

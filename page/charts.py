@@ -17,4 +17,11 @@ def download(frame: pd.DataFrame, label: str, file_name: str, key: str) -> None:
     )
 
 
-CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+# plotly's toolbar shows at the top right of a chart on hover: with all its eight buttons
+# (224 px) it covered the titles of half-width charts at 1280 px. Two are kept: the PNG for
+# slides, and reset after a zoom (dragging zooms, double-clicking resets too).
+CHART_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtons": [["toImage", "resetScale2d"]],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}

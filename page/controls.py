@@ -38,7 +38,10 @@ def nearest_rate(lr: float, grid: tuple[float, ...] = LR_GRID) -> float:
 
 
 def format_rate(lr: float) -> str:
-    return f"{lr:.2g}" if 1e-3 <= lr < 100 else f"{lr:.1e}".replace("e-0", "e-").replace("e+0", "e")
+    """α as the slider shows it, with as many significant digits as the thresholds printed
+    under it (fmt's 4): a preset's α = 0.003766 must not read "0.0038" beside "diverges above
+    α_crit = 0.003767". Grid rates have two digits and show two (0.0038, 1.5×10⁻⁵)."""
+    return fmt(lr)
 
 
 def slider_range(low: float, high: float, steps: int = 200) -> tuple[float, float, float]:

@@ -35,7 +35,7 @@ def derivative_lab(model: Model, trace, k: int) -> None:
     exact = float(trace.grads[k, j])
     errors = derivative_errors(along, exact, float(theta[j]))
     st.plotly_chart(
-        figures.derivative_error_figure(errors, f"{names[j]} = {theta[j]:.4g}"),
+        figures.derivative_error_figure(errors, f"{names[j]} = {fmt(float(theta[j]))}"),
         config=CHART_CONFIG,
         key="derivative_errors",
     )
@@ -50,6 +50,7 @@ def derivative_lab(model: Model, trace, k: int) -> None:
     )
     st.markdown(
         "Here J is a parabola in each parameter, so the central difference has no truncation "
-        "error at all (the h² term of its Taylor series vanishes): its right arm stays flat, "
-        "while the forward difference pays h/2·J″. Try your own cost to see both arms."
+        "error at all (its Taylor series stops before the h² term): it has no right arm. Its "
+        "error is round-off alone, about ε·J/h, and keeps falling as h grows, while the forward "
+        "difference pays h/2·J″ and rises again. Try your own cost to see both arms."
     )

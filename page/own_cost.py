@@ -115,11 +115,12 @@ def custom_section() -> None:
     box = st.error if trace.diverged else st.success if trace.converged else st.info
     box(
         f"**{NAMES[optimizer]} with α = {fmt(float(lr))} {status}**, ending at "
-        f"{_vector(trace.theta)} with J = {fmt(trace.cost)}."
+        f"{_named(cost.param_names)} = {_vector(trace.theta)} with J = {fmt(trace.cost)}."
     )
     k = st.slider("Step k", 0, max(trace.n_steps, 1), key="custom_k") if trace.n_steps else 0
     view = figures.parameter_view(cost, trace)
-    left, right = st.columns(2)
+    with st.container(key="charts_custom"):  # one a row on a projector (page/style.py)
+        left, right = st.columns(2)
     if n_params == 1:
         left.plotly_chart(
             figures.cost_curve_figure(cost, trace, k, view), config=CHART_CONFIG, key="custom_curve"
@@ -174,5 +175,11 @@ def _tex(name: str) -> str:
     return name.replace("θ", r"\theta ").replace("₀", "_0").replace("₁", "_1")
 
 
+def _named(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else "(" + ", ".join(names) + ")"
+
+
 def _vector(values: np.ndarray) -> str:
-    return "(" + ", ".join(fmt(float(v)) for v in values) + ")"
+    """θ or a gradient as the page writes it: 21 for one parameter, (1.5, −2) for two."""
+    texts = [fmt(float(v)) for v in np.ravel(values)]
+    return texts[0] if len(texts) == 1 else "(" + ", ".join(texts) + ")"

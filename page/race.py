@@ -99,7 +99,8 @@ def race_section(model_key: tuple, model: Model, theta0: tuple, lr: float, steps
     longest = max(t.n_steps for t in traces)
     k = st.slider("Step k (all optimizers)", 0, max(longest, 1), key="race_k")
     view = figures.parameter_view(problem, traces[int(np.argmin([t.cost for t in traces]))])
-    left, right = st.columns(2)
+    with st.container(key="charts_race"):  # one a row on a projector (page/style.py)
+        left, right = st.columns(2)
     left.plotly_chart(
         figures.race_paths_figure(problem, traces, labels, k, view),
         config=CHART_CONFIG,
@@ -132,19 +133,33 @@ def momentum_theory(model: Model, lr: float, mu: float) -> None:
     rate = float(momentum_rate(lr, mu, theory.curved))
     plain = theory.contraction(theory.optimal_lr)
     stable = momentum_stable(lr, mu, theory.lambda_max)
-    left, right = st.columns([3, 2])
+    # Beside its explanation on a laptop; one a row on a projector's 1024 px (page/style.py).
+    with st.container(key="charts_momentum"):
+        left, right = st.columns([3, 2])
     left.plotly_chart(
         figures.momentum_region_figure(theory, lr, mu),
         config=CHART_CONFIG,
         key="momentum_region",
     )
+    if theory.condition_number < 1 + 1e-9:  # one curvature: both rates are 0, say why
+        best = (
+            f"Here every direction has the same curvature (κ = 1): plain descent at "
+            f"α* = {fmt(theory.optimal_lr)} lands on the minimum in one step. The best pair is "
+            f"α = {fmt(best_lr)}, μ = {fmt(best_mu, 3)}: momentum has nothing to add. "
+            "In a narrow valley (two parameters, unscaled) it has: its best rate is "
+            "(√κ − 1)/(√κ + 1) against (κ − 1)/(κ + 1) without it (Goh, *Why Momentum Really "
+            "Works*, 2017)."
+        )
+    else:
+        best = (
+            f"The best pair is α = {fmt(best_lr)}, μ = {fmt(best_mu, 3)}: the error shrinks "
+            f"×{fmt(best_rate, 3)} = (√κ − 1)/(√κ + 1) per step, against ×{fmt(plain, 3)} "
+            "= (κ − 1)/(κ + 1) at the best plain rate (Goh, *Why Momentum Really Works*, 2017)."
+        )
     right.markdown(
         f"With momentum, gradient descent converges when 0 ≤ μ < 1 and "
         f"αλ_max < 2(1 + μ): here α < **{fmt(2 * (1 + mu) / theory.lambda_max)}** for "
-        f"μ = {mu:g} (plain descent needs α < {fmt(theory.critical_lr)}).\n\n"
+        f"μ = {fmt(mu, 3)} (plain descent needs α < {fmt(theory.critical_lr)}).\n\n"
         f"Your (α, μ) {'converges' if stable else 'does **not** converge'}, with the error "
-        f"multiplied by {fmt(rate, 3)} per step.\n\n"
-        f"The best pair is α = {fmt(best_lr)}, μ = {fmt(best_mu, 3)}: rate "
-        f"{fmt(best_rate, 3)} = (√κ − 1)/(√κ + 1), against {fmt(plain, 3)} "
-        "= (κ − 1)/(κ + 1) for the best plain rate (Goh, *Why Momentum Really Works*, 2017)."
+        f"multiplied by {fmt(rate, 3)} per step.\n\n{best}"
     )

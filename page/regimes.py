@@ -41,13 +41,22 @@ def four_regimes(model_key: tuple, model: Model, theta0: tuple) -> None:
 def regimes_section(model_key: tuple, model: Model, theta0: tuple, run: Run, lr: float) -> None:
     four_regimes(model_key, model, theta0)
     theory = model.theory
+    if model.problem.n_params == 1:  # one curvature λ = J″: steepest and flattest are one
+        factors = (
+            f"Each step multiplies the error by 1 − αλ = **{fmt(1 - lr * theory.lambda_max, 3)}**"
+        )
+    else:
+        factors = (
+            f"Each step multiplies the error along the steepest direction by 1 − αλ_max = "
+            f"**{fmt(1 - lr * theory.lambda_max, 3)}** and along the flattest by 1 − αλ_min = "
+            f"**{fmt(1 - lr * theory.lambda_min, 3)}**"
+        )
     st.markdown(
-        f"Each step multiplies the error along the steepest direction by 1 − αλ_max = "
-        f"**{1 - lr * theory.lambda_max:.3g}** and along the flattest by 1 − αλ_min = "
-        f"**{1 - lr * theory.lambda_min:.3g}**. A factor between 0 and 1 shrinks smoothly, "
-        "between −1 and 0 flips sides while shrinking, below −1 grows."
+        f"{factors}. A factor between 0 and 1 shrinks smoothly, between −1 and 0 flips sides "
+        "while shrinking, below −1 grows."
     )
-    left, right = st.columns(2)
+    with st.container(key="charts_regimes"):  # one a row on a projector (page/style.py)
+        left, right = st.columns(2)
     left.plotly_chart(
         figures.cost_ratio_figure(model.problem, run.trace, theory, lr),
         config=CHART_CONFIG,

@@ -14,6 +14,8 @@ from page.compute import Model
 from page.controls import LR_MAX, LR_MIN, MAX_PAGE_STEPS, fmt
 from page.state import defaults
 
+STATUS_WORDS = {"converged": "converged", "diverged": "diverged", "max_steps": "not converged yet"}
+
 
 def sweep_section(model_key: tuple, model: Model, theta0: tuple) -> None:
     theory = model.theory
@@ -57,9 +59,11 @@ def sweep_section(model_key: tuple, model: Model, theta0: tuple) -> None:
             "rate": name, "α": fmt(rate), "predicted contraction": fmt(theory.contraction(rate)),
             "nearest swept α": fmt(result.lrs[nearest]),
             "measured there": fmt(measured) if np.isfinite(measured) else "—",
-            "its status": result.statuses[nearest],
+            "its status": STATUS_WORDS.get(str(result.statuses[nearest]), "—"),
         })  # fmt: skip
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    # A static table: it wraps its cells in the column's width instead of scrolling its last
+    # column out of sight on a projector (and the screen checks can read its text).
+    st.table(pd.DataFrame(rows).set_index("rate"))
     st.caption(
         "Predicted contraction: max|1 − αλᵢ| over the Hessian's eigenvalues. Measured: "
         "the geometric mean of ‖θₖ − θ*‖/‖θₖ₋₁ − θ*‖ over each run's last 10 steps."

@@ -109,8 +109,9 @@ _CHART_TEXT_JS = """(tolerance) => {
         if (!svg) continue;
         const frame = gd.getBoundingClientRect();
         const name = title(gd).slice(0, 60);
-        // Every drawn label, with the role that tells which pairs may not touch. Tick labels
-        // of one axis are laid out by plotly itself and never compared with each other.
+        // Every drawn label, with the role that tells which pairs may not touch: any two,
+        // tick labels of one axis too (a log axis's minor "2" and "5" crowd into its powers
+        // of ten on a narrow chart), and those of neighbouring panels.
         const labels = [];
         const add = (el, role) => {
             const r = el.getBoundingClientRect();
@@ -120,14 +121,15 @@ _CHART_TEXT_JS = """(tolerance) => {
             labels.push({role, text: text.slice(0, 50), r});
         };
         gd.querySelectorAll('.gtitle').forEach(el => add(el, 'title'));
-        gd.querySelectorAll('.g-xtitle text, .g-x2title text, .g-x3title text')
-            .forEach(el => add(el, 'x title'));
-        gd.querySelectorAll('.g-ytitle text, .g-y2title text, .g-y3title text')
-            .forEach(el => add(el, 'y title'));
-        gd.querySelectorAll('.xtick text, .x2tick text, .x3tick text')
-            .forEach(el => add(el, 'x tick'));
-        gd.querySelectorAll('.ytick text, .y2tick text, .y3tick text')
-            .forEach(el => add(el, 'y tick'));
+        // Every axis, however many a figure has (small multiples have one pair per panel):
+        // plotly's groups are classed g-xtitle, g-x2title, … and xtick, x2tick, …
+        for (const g of gd.querySelectorAll('g[class]')) {
+            const match = /(?:^|\\s)(?:g-([xy]\\d*)title|([xy]\\d*)tick)(?:\\s|$)/
+                .exec(g.getAttribute('class'));
+            if (!match) continue;
+            const role = match[1] ? `${match[1]} title` : `${match[2]} tick`;
+            g.querySelectorAll('text').forEach(el => add(el, role));
+        }
         gd.querySelectorAll('.annotation .annotation-text-g text, .annotation text')
             .forEach(el => add(el, 'annotation'));
         gd.querySelectorAll('.legendtext').forEach(el => add(el, 'legend'));
@@ -144,7 +146,6 @@ _CHART_TEXT_JS = """(tolerance) => {
         for (let i = 0; i < unique.length; i++) {
             for (let j = i + 1; j < unique.length; j++) {
                 const a = unique[i], b = unique[j];
-                if (a.role === b.role && a.role.endsWith('tick')) continue;
                 if (a.role === 'colorbar' && b.role === 'colorbar') continue;
                 const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
                 const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);

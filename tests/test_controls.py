@@ -33,4 +33,4 @@ def test_slider_range_covers_with_round_steps(low, high):
 def test_numbers_on_screen_are_never_nan_or_inf():
     assert fmt(math.nan) == fmt(math.inf) == "—"
     assert fmt(1234.5678) == "1235"
-    assert format_rate(0.001) == "0.001" and format_rate(1e-5) == "1.0e-5"
+    assert format_rate(0.001) == "0.001" and format_rate(1.5e-5) == "1.5×10⁻⁵"

@@ -38,9 +38,7 @@ STATES = {
     **{f"preset {p.key}": f"?preset={p.key}" for p in PRESETS},
     **{
         f"section {name}": f"?section={name}"
-        # Compare rates is not here yet: its small multiples still put run labels on the
-        # tick labels of the row above at 1024 px (issue #10 stays open for it).
-        for name in ("sweep", "range", "regimes", "optimizers", "derivatives", "custom")
+        for name in ("compare", "sweep", "range", "regimes", "optimizers", "derivatives", "custom")
     },
     "section regimes, two parameters": "?section=regimes&params=2",
     "section mistakes": "?section=mistakes",
@@ -56,6 +54,9 @@ STATES = {
     "presenting": "?present=1",
     "presenting, diverging": "?present=1&lr=0.005",
     "presenting, two parameters": "?present=1&params=2",
+    # Eight rates: three rows of small multiples, each row's labels under the row above.
+    "section compare, two parameters, eight rates": "?section=compare&params=2&compare="
+    + ",".join(f"{0.0005 * i:g}" for i in range(1, 9)),
 }
 PRESENTING = {name: query for name, query in STATES.items() if "present=1" in query}
 # What presentation mode keeps on the first screen, besides the verdict, α and the presets.

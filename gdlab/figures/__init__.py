@@ -11,7 +11,12 @@ to read on a projector. Long histories are thinned for display only; the run is 
 """
 
 from gdlab.figures.common import FONT_SIZE, MAX_HISTORY_POINTS, PALETTE, log_ticks, thin_indices
-from gdlab.figures.compare import compare_history_figure, paths_figure
+from gdlab.figures.compare import (
+    compare_history_figure,
+    paths_figure,
+    signed_error_figure,
+    steepest_direction,
+)
 from gdlab.figures.derivative_lab import derivative_error_figure
 from gdlab.figures.four_regimes import four_regimes_figure
 from gdlab.figures.ghosts import Ghost, ghost_of
@@ -69,7 +74,9 @@ __all__ = [
     "range_test_figure",
     "regime_bar_figure",
     "regime_zones",
+    "signed_error_figure",
     "slice_figure",
+    "steepest_direction",
     "sweep_figure",
     "thin_indices",
     "trace_costs_at",

@@ -180,14 +180,33 @@ def cost_curve_figure(
     )
 
 
+def shares_units(problem: LinearRegression) -> bool:
+    """θ₀ and θ₁ are in the same units (y's) when x is scaled to a unitless z: then one unit
+    on either axis means the same, and only an equal-aspect drawing shows the valley's shape."""
+    return problem.n_params == 2 and getattr(problem, "scaling", "none") != "none"
+
+
+def _square(box: np.ndarray) -> np.ndarray:
+    """The box widened about its centre until both sides are as long as the longer one."""
+    centre, half = box.mean(axis=1), (box[:, 1] - box[:, 0]).max() / 2
+    return np.column_stack([centre - half, centre + half])
+
+
 def contour_figure(
     problem: LinearRegression, trace: Trace, k: int, view: View, ghosts: Sequence[Ghost] = ()
 ) -> go.Figure:
     """Contours of J(θ₀, θ₁) with the path up to step k and the step about to be taken;
-    earlier runs (`ghosts`) faintly underneath."""
+    earlier runs (`ghosts`) faintly underneath.
+
+    Where the parameters share units (scaled features) the axes are drawn to one scale, so
+    the round valley of standardized x (κ = 1) is drawn round; the box is squared first, so
+    the equal-aspect plot is filled with contours at every chart width.
+    """
     k = _step_number(trace, k)
-    t0 = np.linspace(*view.box[0], CONTOUR_POINTS)
-    t1 = np.linspace(*view.box[1], CONTOUR_POINTS)
+    equal = shares_units(problem)
+    box = _square(view.box) if equal else view.box
+    t0 = np.linspace(*box[0], CONTOUR_POINTS)
+    t1 = np.linspace(*box[1], CONTOUR_POINTS)
     excess = problem.excess_cost(np.stack(np.meshgrid(t0, t1), axis=-1))
     # A quadratic bowl reads best on a log scale of the excess: evenly spaced nested ellipses.
     z = np.log10(excess + max(float(excess.max()) * 1e-8, 1e-300))
@@ -248,14 +267,16 @@ def contour_figure(
         if k < trace.n_steps:
             end = np.clip(trace.thetas[k + 1], view.box[:, 0], view.box[:, 1])
             annotations.append(_arrow(trace.thetas[k], end))
+    # One unit of θ₁ as long as one of θ₀: the plot shrinks to the square box's shape.
+    same_scale = {"scaleanchor": "x", "scaleratio": 1, "constrain": "domain"} if equal else {}
     return _figure(
         traces,
         f"Cost contours and the path to step {k}",
         names[0],
         names[1],
         annotations=tuple(annotations),
-        xaxis={"range": list(view.box[0])},
-        yaxis={"range": list(view.box[1])},
+        xaxis={"range": list(box[0]), **({"constrain": "domain"} if equal else {})},
+        yaxis={"range": list(box[1]), **same_scale},
     )
 
 
@@ -282,7 +303,7 @@ def slice_figure(problem: LinearRegression, trace: Trace, k: int) -> go.Figure:
         _scatter(
             line.segment_theta,
             line.segment_cost,
-            f"tangent, slope −‖∇J‖ = {-grad_norm:.4g}",
+            f"tangent, slope −‖∇J‖ = {number_text(-grad_norm)}",
             mode="lines",
             line={"color": VERMILLION, "width": 3, "dash": "dash"},
         ),
@@ -306,7 +327,7 @@ def slice_figure(problem: LinearRegression, trace: Trace, k: int) -> go.Figure:
             _scatter(
                 [landing],
                 [float(cut.value(landing))],
-                f"where α lands: t = α‖∇J‖ = {landing:.3g}",
+                f"where α lands: t = α‖∇J‖ = {number_text(landing, 3)}",
                 mode="markers",
                 marker={"color": BLACK, "size": 15, "symbol": "x"},
             )

@@ -21,6 +21,7 @@ from gdlab.figures.common import (
 )
 from gdlab.figures.compare import DASHES, SYMBOLS
 from gdlab.figures.landscape import View
+from gdlab.number_format import number_text
 from gdlab.running.descent import Trace
 from gdlab.theory import LearningRateTheory, momentum_rate, optimal_momentum
 
@@ -162,18 +163,22 @@ def momentum_region_figure(theory: LearningRateTheory, lr: float, mu: float) -> 
          "colorscale": [[0, VERMILLION], [1, VERMILLION]],
          "contours": {"start": 0, "end": 0, "size": 1, "coloring": "lines"},
          "line": {"width": 4}, "hoverinfo": "skip"},
-        _scatter([best_lr], [best_mu], f"best: α = {best_lr:.3g}, μ = {best_mu:.3g} "
-                 f"(rate {best_rate:.3g})", mode="markers",
+        _scatter([best_lr], [best_mu], f"best: α = {number_text(best_lr, 3)}, μ = "
+                 f"{number_text(best_mu, 3)} (rate {number_text(best_rate, 3)})", mode="markers",
                  marker={"color": "white", "size": 18, "symbol": "star",
                          "line": {"color": BLACK, "width": 2}}),
-        _scatter([lr], [mu], f"yours: α = {lr:.3g}, μ = {mu:.3g}", mode="markers",
+        _scatter([lr], [mu], f"yours: α = {number_text(lr, 3)}, μ = {number_text(mu, 3)}",
+                 mode="markers",
                  marker={"color": ORANGE, "size": 16, "symbol": "diamond",
                          "line": {"color": BLACK, "width": 1.5}}),
     ]  # fmt: skip
+    # The edge is named by the legend, beside a sample of the line itself, never by a colour
+    # word in the title (it once said "red line" over a blue one). Ticks at powers of ten only:
+    # plotly's 2 and 5 between them crowd into each other on a projector's narrow chart.
     return _figure(
         series,
         "Momentum: where (α, μ) converges",
         "learning rate α (log scale)",
         "momentum μ",
-        xaxis={"type": "log"},
+        xaxis={"type": "log", **log_ticks(float(lrs[0]), float(lrs[-1]), mantissas=(1,))},
     ).update_layout(legend={"y": -0.32}, margin={"b": 110})

@@ -13,6 +13,7 @@ from gdlab.figures.common import (
     _scatter,
 )
 from gdlab.figures.thresholds import _vertical_lines
+from gdlab.number_format import number_text
 from gdlab.running.sweep import RangeTest
 from gdlab.theory import LearningRateTheory
 
@@ -39,7 +40,7 @@ def range_test_figure(result: RangeTest, theory: LearningRateTheory) -> go.Figur
             _scatter(
                 [rate, rate],
                 [result.costs.min(), result.costs.max()],
-                f"suggested: {name} = {rate:.3g}",
+                f"suggested: {name} = {number_text(rate, 3)}",
                 mode="lines",
                 line={"color": colour, "width": 3, "dash": "dashdot"},
             )

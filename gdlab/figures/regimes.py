@@ -20,7 +20,7 @@ from gdlab.figures.common import (
 from gdlab.figures.landscape import View
 from gdlab.figures.thresholds import REGIME_COLOURS, REGIME_NAMES, _mark_groups
 from gdlab.models.linear import LinearRegression
-from gdlab.number_format import count_text
+from gdlab.number_format import count_text, number_text
 from gdlab.running.descent import Trace
 from gdlab.theory import LearningRateTheory
 
@@ -51,7 +51,8 @@ def _threshold_groups(theory: LearningRateTheory) -> list[tuple[float, str, list
     """(rate, label, dashes) for 1/λ_max, α* and α_crit, marks within 5% sharing one label."""
     groups = _mark_groups(theory)
     return [
-        (group[-1][0], " = ".join(name for _, name, _ in group) + f" = {group[-1][0]:.3g}",
+        (group[-1][0],
+         " = ".join(name for _, name, _ in group) + f" = {number_text(group[-1][0], 3)}",
          [dash for _, _, dash in group])
         for group in groups
     ]  # fmt: skip
@@ -86,13 +87,13 @@ def regime_bar_figure(theory: LearningRateTheory, lr: float, steps: int) -> go.F
         annotations.append(_label(np.log10(rate), 1.08 + 0.42 * row, text, BLACK,
                                   yanchor="bottom", xanchor="center",
                                   bgcolor="rgba(255,255,255,0.9)", font={"size": 15}))  # fmt: skip
-    annotations.append(_label(np.log10(lr), 0.27, f"α = {lr:.4g}", BLACK, xshift=16,
+    annotations.append(_label(np.log10(lr), 0.27, f"α = {number_text(lr)}", BLACK, xshift=16,
                               xanchor="left", bgcolor="rgba(255,255,255,0.85)"))  # fmt: skip
     series = [
         _scatter(
             [lr],
             [0.27],
-            f"α = {lr:.4g}",
+            f"α = {number_text(lr)}",
             mode="markers",
             marker={"color": BLACK, "size": 20, "symbol": "triangle-down"},
         )
@@ -140,7 +141,7 @@ def cost_ratio_figure(
         _scatter(
             [0, max(trace.n_steps, 1)],
             [envelope, envelope],
-            f"theory: max|1 − αλ|² = {envelope:.3g}",
+            f"theory: max|1 − αλ|² = {number_text(envelope, 3)}",
             mode="lines",
             line={"color": VERMILLION, "dash": "dash", "width": 3},
         ),
@@ -184,7 +185,7 @@ def cobweb_figure(problem: LinearRegression, trace: Trace, lr: float, view: View
         _scatter(
             grid,
             mapped,
-            f"map θ − αJ′(θ), slope 1 − αJ″ = {slope:.3g}",
+            f"map θ − αJ′(θ), slope 1 − αJ″ = {number_text(slope, 3)}",
             mode="lines",
             line={"color": BLUE, "width": 3},
         ),

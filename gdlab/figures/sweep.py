@@ -17,7 +17,7 @@ from gdlab.figures.common import (
 )
 from gdlab.figures.step import excess_cost
 from gdlab.figures.thresholds import _vertical_lines
-from gdlab.number_format import count_text
+from gdlab.number_format import count_text, number_text
 from gdlab.running.sweep import Sweep
 from gdlab.theory import LearningRateTheory
 
@@ -46,7 +46,7 @@ def sweep_figure(result: Sweep, theory: LearningRateTheory, min_cost: float) -> 
         _scatter(
             result.lrs[reached],
             result.steps_to_reach[reached],
-            f"steps to J − J* ≤ {result.tol:g}·(J₀ − J*)",
+            f"steps to J − J* ≤ {number_text(result.tol)}·(J₀ − J*)",
             mode="lines+markers",
             line={"color": ORANGE, "width": 3, "dash": "dash"},
             marker={"size": 6, "symbol": "square"},
@@ -118,6 +118,13 @@ def contraction_figure(result: Sweep, theory: LearningRateTheory) -> go.Figure:
             "line": {"color": GREEN, "dash": "dot", "width": 2},
         }
     )
+    # Over less than a decade (a narrow valley: every factor near 1) plotly labels 1.1, 1.2, …
+    # 1.9, 2, which run into each other on a short chart: a few round values instead.
+    shown = np.concatenate([series[0]["y"], series[1]["y"]])
+    shown = shown[np.isfinite(shown) & (shown > 0)]
+    ticks = {}
+    if shown.size and shown.max() < 10 * shown.min():
+        ticks = log_ticks(float(shown.min()) / 1.1, float(shown.max()) * 1.1, (1, 1.5, 2, 3, 5, 7))
     return _figure(
         series,
         "Contraction per step: theory and measurement",
@@ -126,5 +133,5 @@ def contraction_figure(result: Sweep, theory: LearningRateTheory) -> go.Figure:
         shapes=tuple(shapes),
         annotations=tuple(labels),
         xaxis={"type": "log"},
-        yaxis={"type": "log"},
+        yaxis={"type": "log", **(ticks if len(ticks.get("tickvals", ())) >= 2 else {})},
     )

@@ -13,6 +13,7 @@ from gdlab.figures.common import (
     VERMILLION,
     _label,
 )
+from gdlab.number_format import number_text
 from gdlab.theory import LearningRateTheory
 
 REGIME_COLOURS = {
@@ -66,7 +67,7 @@ def _vertical_lines(theory: LearningRateTheory, y_ref: str = "paper"):
             shapes.append({"type": "line", "xref": "x", "yref": y_ref, "x0": mark_rate,
                            "x1": mark_rate, "y0": 0, "y1": 1,
                            "line": {"color": BLACK, "dash": dash, "width": 2}})  # fmt: skip
-        text = " = ".join(name for _, name, _ in group) + f" = {rate:.3g}"
+        text = " = ".join(name for _, name, _ in group) + f" = {number_text(rate, 3)}"
         labels.append(
             _label(
                 np.log10(rate),

@@ -106,12 +106,23 @@ def judge(trace: Trace, theory: LearningRateTheory, min_cost: float, lr: float) 
             f"the minimum along the steepest direction and bounces back, shrinking "
             f"×{theory.contraction(lr):.3g} per step.",
         )
-    return Verdict(
-        "smooth",
-        f"{rate} converges smoothly ({ending}).",
-        f"It is below 1/λ_max = {one:.4g}, so no step overshoots the minimum; the error "
-        f"shrinks ×{theory.contraction(lr):.3g} per step.",
-    )
+    rho = theory.contraction(lr)
+    if theory.at_one_step_rate(lr):  # "below" would be false, and the lesson is the landing
+        rest = (
+            "every direction is as steep, so one step reaches the minimum."
+            if rho < 1e-12
+            else f"the flatter directions still shrink ×{rho:.3g} per step."
+        )
+        why = (
+            f"It is at 1/λ_max = {one:.4g}, the one-step rate: along the steepest direction the "
+            f"step lands exactly on the minimum (1 − αλ_max = 0), and {rest}"
+        )
+    else:
+        why = (
+            f"It is below 1/λ_max = {one:.4g}, so no step overshoots the minimum; the error "
+            f"shrinks ×{rho:.3g} per step."
+        )
+    return Verdict("smooth", f"{rate} converges smoothly ({ending}).", why)
 
 
 def _on_the_edge(trace: Trace, rate: str) -> Verdict:
