@@ -73,7 +73,7 @@ def test_a_saddle_limits_one_direction_only():
         (0.05, "is above the local limit"),
         (0.04, "equals the local limit"),
         (0.035, "is below the local limit"),
-    ],  # fmt: skip
+    ],
 )
 def test_alpha_against_the_limit_says_only_what_holds_near_here(lr, phrase):
     words = curvature_words(LocalCurvature((2.0, 50.0)), lr, "θ = (2.5, 1)")
@@ -129,7 +129,7 @@ def test_above_the_local_limit_at_the_start_yet_no_divergence():
     curvature is small, and the run settles. The verdict must not call it a divergence."""
     cost = CustomCost.from_text("theta**4", 1)
     start = local_curvature(cost.hessian_at(np.array([1.0])))
-    assert start.limit == pytest.approx(2 / 12) and 0.2 > start.limit
+    assert start.limit == pytest.approx(2 / 12) and start.limit < 0.2
     trace, verdict = verdict_of("theta**4", 1, [1.0], 0.2, 300)
     assert not trace.diverged
     assert verdict.kind in {"converged", "moving"}
