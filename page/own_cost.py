@@ -13,12 +13,20 @@ from gdlab.number_format import count_text
 from gdlab.running.descent import Trace, descend
 from gdlab.running.optimizers import OPTIMIZERS
 from gdlab.teaching.cost_presets import PRESET_COSTS
+from gdlab.teaching.own_cost_verdict import (
+    curvature_words,
+    judge_own_cost,
+    local_curvature,
+    local_limits,
+)
 from page.charts import CHART_CONFIG
 from page.controls import fmt
 from page.plain import quote
 from page.race import NAMES
+from page.step_by_step import PLAY_INTERVAL_S, step_controls
 
 OWN = "your own"
+PREFIX = "custom_"  # this section's step and play state, apart from Step by step's
 MAX_ERROR_LENGTH = 400  # longer than any parser message, whose quotes of the formula are short
 GRID_POINTS = {1: 301, 2: 61}  # per parameter, to look for a θ where a typed J is defined
 
@@ -110,32 +118,61 @@ def custom_section() -> None:
             f"give {_vector(check.numerical)} (relative difference "
             f"{fmt(check.relative_error, 2)})."
         )
+    st.caption(
+        "This α is the typed cost's own: a formula has its own scale, so the sidebar's α (set "
+        "for the regression's cost) would rarely suit it. Each classic surface loads a rate "
+        "that shows it."
+    )
     cost, trace = custom_run(text, n_params, bounds, theta0, float(lr), int(steps), optimizer)
-    status = run_status(trace)
-    box = st.error if trace.diverged else st.success if trace.converged else st.info
-    box(
-        f"**{NAMES[optimizer]} with α = {fmt(float(lr))} {status}**, ending at "
-        f"{_named(cost.param_names)} = {_vector(trace.theta)} with J = {fmt(trace.cost)}."
-    )
-    k = st.slider("Step k", 0, max(trace.n_steps, 1), key="custom_k") if trace.n_steps else 0
     view = figures.parameter_view(cost, trace)
-    with st.container(key="charts_custom"):  # one a row on a projector (page/style.py)
-        left, right = st.columns(2)
-    if n_params == 1:
-        left.plotly_chart(
-            figures.cost_curve_figure(cost, trace, k, view), config=CHART_CONFIG, key="custom_curve"
+    limits = local_limits(cost.hessian_at(trace.thetas))
+    final = local_curvature(cost.hessian_at(trace.theta))
+    verdict = judge_own_cost(trace, float(lr), limits, final, view.left_at)
+    box = {"diverged": st.error, "converged": st.success, "left view": st.warning}
+    with st.container(key="custom_verdict"):
+        box.get(verdict.kind, st.info)(
+            f"**{NAMES[optimizer]} with α = {fmt(float(lr))} {verdict.headline}.** {verdict.detail}"
         )
-    else:
-        left.plotly_chart(
-            figures.race_paths_figure(cost, [trace], [NAMES[optimizer]], k, view),
-            config=CHART_CONFIG,
-            key="custom_paths",
-        )
-    right.plotly_chart(
-        figures.history_figure(trace, k, None, log_scale=False),
-        config=CHART_CONFIG,
-        key="custom_history",
+    plain = optimizer == "gd"
+    start_words = curvature_words(
+        local_curvature(cost.hessian_at(trace.thetas[0])),
+        float(lr),
+        f"the start, θ = {_point(trace.thetas[0])}",
     )
+    st.markdown(start_words + ("" if plain else _RULE_NOTE))
+    interval = PLAY_INTERVAL_S if st.session_state.get(f"{PREFIX}playing") else None
+    st.fragment(_stepper, run_every=interval)(cost, trace, view, optimizer, float(lr))
+
+
+# Momentum and Adam take steps of another size: 2/λ_max is plain gradient descent's limit.
+_RULE_NOTE = " (2/λ_max is the limit for plain gradient descent; this optimizer's differs.)"
+
+
+def _stepper(cost: CustomCost, trace: Trace, view: figures.View, optimizer: str, lr: float) -> None:
+    """Step through the run, as in Step by step: a fragment, so play redraws only this."""
+    k = step_controls(trace.n_steps, prefix=PREFIX)
+    here = local_curvature(cost.hessian_at(trace.thetas[k]))
+    words = curvature_words(here, lr, f"step {k}, θ = {_point(trace.thetas[k])}")
+    st.markdown(words + ("" if optimizer == "gd" else _RULE_NOTE))
+    with st.container(key="charts_custom"):
+        left, right = st.columns(2)
+        if cost.n_params == 1:
+            left.plotly_chart(
+                figures.cost_curve_figure(cost, trace, k, view),
+                config=CHART_CONFIG,
+                key="custom_curve",
+            )
+        else:
+            left.plotly_chart(
+                figures.race_paths_figure(cost, [trace], [NAMES[optimizer]], k, view),
+                config=CHART_CONFIG,
+                key="custom_paths",
+            )
+        right.plotly_chart(
+            figures.history_figure(trace, k, None, log_scale=False),
+            config=CHART_CONFIG,
+            key="custom_history",
+        )
 
 
 def run_status(trace: Trace) -> str:
@@ -183,3 +220,7 @@ def _vector(values: np.ndarray) -> str:
     """θ or a gradient as the page writes it: 21 for one parameter, (1.5, −2) for two."""
     texts = [fmt(float(v)) for v in np.ravel(values)]
     return texts[0] if len(texts) == 1 else "(" + ", ".join(texts) + ")"
+
+
+def _point(theta: np.ndarray) -> str:
+    return fmt(float(theta[0])) if theta.size == 1 else _vector(theta)

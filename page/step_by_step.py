@@ -21,45 +21,48 @@ PLAY_SPEEDS = {1: "1 step", 5: "5 steps", 25: "25 steps"}  # per tick of the tim
 PLAY_INTERVAL_S = 0.3
 
 
-def step_controls(last: int, compact: bool = False) -> int:
+def step_controls(last: int, compact: bool = False, prefix: str = "") -> int:
     """Step slider with previous / next / play / end and a play speed; returns k. Compact (for
-    presentation mode): the slider and the buttons share one row."""
-    k = min(max(st.session_state.get("k", 0), 0), last)
-    if st.session_state.get("playing"):
-        k = min(k + st.session_state.get("play_speed", 1), last)
+    presentation mode): the slider and the buttons share one row. `prefix` starts every key, so
+    another section ("custom_") keeps its own step and play state beside this one's."""
+    k_key, playing_key, speed_key = f"{prefix}k", f"{prefix}playing", f"{prefix}play_speed"
+    k = min(max(st.session_state.get(k_key, 0), 0), last)
+    if st.session_state.get(playing_key):
+        k = min(k + st.session_state.get(speed_key, 1), last)
         if k >= last:
-            st.session_state["playing"] = False
-    st.session_state["k"] = k
+            st.session_state[playing_key] = False
+    st.session_state[k_key] = k
 
     def move_to(target: int) -> None:
-        st.session_state["k"] = min(max(target, 0), last)
+        st.session_state[k_key] = min(max(target, 0), last)
 
     def buttons_row():  # buttons as wide as their labels, in a row that wraps: never "p"
-        return st.container(horizontal=True, vertical_alignment="bottom", key="stepper")
+        return st.container(horizontal=True, vertical_alignment="bottom", key=f"{prefix}stepper")
 
     # Compact: the slider leads the buttons' row, its label read out by screen readers but not
     # drawn (its value is, above it).
     row = buttons_row() if compact else st
     shown = "collapsed" if compact else "visible"
-    k = row.slider("Step k", 0, last, key="k", label_visibility=shown) if last > 0 else 0
+    k = row.slider("Step k", 0, last, key=k_key, label_visibility=shown) if last > 0 else 0
     with buttons_row() if row is st else row:
         st.button("prev", icon=":material/chevron_left:", on_click=move_to, args=(k - 1,),
-                  disabled=k == 0, key="prev")  # fmt: skip
+                  disabled=k == 0, key=f"{prefix}prev")  # fmt: skip
         st.button("next", icon=":material/chevron_right:", on_click=move_to, args=(k + 1,),
-                  disabled=k >= last, key="next")  # fmt: skip
-        playing = st.session_state.get("playing", False)
+                  disabled=k >= last, key=f"{prefix}next")  # fmt: skip
+        playing = st.session_state.get(playing_key, False)
         label, icon = (
             ("pause", ":material/pause:") if playing else ("play", ":material/play_arrow:")
         )
-        if st.button(label, icon=icon, key="play", disabled=last == 0):
-            st.session_state["playing"] = not playing
+        if st.button(label, icon=icon, key=f"{prefix}play", disabled=last == 0):
+            st.session_state[playing_key] = not playing
             if not playing and k >= last:
-                st.session_state["k"] = 0
+                st.session_state[k_key] = 0
             st.rerun(scope="app")  # play is a timer on the fragment: re-register it
         st.button("end", icon=":material/last_page:", on_click=move_to, args=(last,),
-                  disabled=k >= last, key="to_end", help="Jump to the last step")  # fmt: skip
+                  disabled=k >= last, key=f"{prefix}to_end",
+                  help="Jump to the last step")  # fmt: skip
         st.segmented_control("Play speed, per tick", list(PLAY_SPEEDS), format_func=PLAY_SPEEDS.get,
-                             key="play_speed", default=1, required=True)  # fmt: skip
+                             key=speed_key, default=1, required=True)  # fmt: skip
     return k
 
 
