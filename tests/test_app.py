@@ -36,6 +36,12 @@ def open_page(**query) -> AppTest:
     return at
 
 
+def link(at: AppTest) -> dict[str, str]:
+    """The page's query parameters as the address bar has them: AppTest gives each as a list
+    (Streamlit 1.57) or a string (later versions)."""
+    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
 def decode(value):
     """Plotly encodes numpy arrays as base64 ({"dtype", "bdata", "shape"}); lists stay lists."""
     if isinstance(value, dict) and "bdata" in value:

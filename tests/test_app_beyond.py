@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_app import assert_clean, chart, charts, decode, open_page, screen_text, series
+from test_app import assert_clean, chart, charts, decode, link, open_page, screen_text, series
 from test_plain import read_back
 
 from gdlab.curvature import sharpness_along
@@ -63,7 +63,7 @@ def test_the_preset_shows_the_edge_of_stability_verdict():
         "The cost still falls, not monotonically."
     ) in text
     assert at.slider(key="beyond_k").value == 2000
-    assert at.query_params["beyond_lr"] == "0.2"
+    assert link(at)["beyond_lr"] == "0.2"
 
 
 def test_logistic_shows_the_global_bound_and_separable_data_are_not_divergence():
@@ -125,5 +125,5 @@ def test_a_link_reproduces_the_section():
     assert at.radio(key="beyond_act").value == "relu"
     assert at.slider(key="beyond_width").value == 5
     assert any(t.startswith("Predicted probability at step 120") for t in charts(at))
-    query = dict(at.query_params)
+    query = link(at)
     assert query["beyond_model"] == "network_penguins" and query["beyond_width"] == "5"

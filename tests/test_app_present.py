@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_app import assert_clean, cars_problem, chart, charts, decode, open_page, series, verdict
+from test_app import (
+    assert_clean,
+    cars_problem,
+    chart,
+    charts,
+    decode,
+    link,
+    open_page,
+    series,
+    verdict,
+)
 
 import gdlab
 from gdlab.figures.projector import MIN_FONT_PX
@@ -47,7 +57,7 @@ def test_a_present_link_opens_presentation_mode():
     assert not PRESET_KEYS & {b.key for b in at.sidebar.button}
     assert not at.title  # the first screen is for the controls, the verdict and the charts
     assert "[data-testid=stSidebar]" in at.get("html")[0].proto.body  # hidden by style.py
-    assert at.query_params["present"] == "1"  # the address bar still opens it this way
+    assert link(at)["present"] == "1"  # the address bar still opens it this way
     # The first screen's two charts are drawn in projector type and height.
     for title in FIRST_SCREEN:
         spec = chart(at, title)
@@ -81,7 +91,7 @@ def test_alpha_in_the_main_area_changes_the_run(lr, kind, words):
     np.testing.assert_allclose(
         decode(history["y"]), trace.costs - problem.min_cost, rtol=1e-9, atol=1e-12 * trace.costs[0]
     )
-    assert at.query_params["lr"] == f"{lr:g}" and at.query_params["present"] == "1"
+    assert link(at)["lr"] == f"{lr:g}" and link(at)["present"] == "1"
 
 
 def test_leaving_presentation_mode_keeps_alpha_and_puts_it_back_in_the_sidebar():
@@ -95,7 +105,7 @@ def test_leaving_presentation_mode_keeps_alpha_and_puts_it_back_in_the_sidebar()
     assert "present" not in at.query_params
     at.toggle(key="present").set_value(True).run()
     assert at.main.select_slider(key="lr").value == 0.0039
-    assert at.query_params["present"] == "1"
+    assert link(at)["present"] == "1"
 
 
 def test_a_preset_in_the_main_area_sets_every_control():
@@ -131,4 +141,4 @@ def test_steps_and_sections_still_work_while_presenting():
     assert_clean(at)
     assert any(title.startswith("Sweep:") for title in charts(at))
     assert [s.key for s in at.main.select_slider] == ["lr"]  # α stays at the top
-    assert at.query_params["section"] == "sweep" and at.query_params["present"] == "1"
+    assert link(at)["section"] == "sweep" and link(at)["present"] == "1"
