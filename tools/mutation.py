@@ -40,6 +40,10 @@ TESTS = {
         "test_stopping_edges.py",
         "test_trace_export.py",
         "test_descent_contracts.py",
+        "test_descent_one_pass.py",
+        "test_gradient_norm.py",
+        "test_huge_costs.py",
+        "test_descent_survivors.py",
     ],
     "running/affine": [
         "test_descent.py",
