@@ -4,12 +4,14 @@ step-by-step path's "maximum of N steps". Every expected band or spread is worke
 its definition (highest − lowest of the values J is known to take; J₀ ± factor·spread)."""
 
 import math
+import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
-from gdlab import descend
-from gdlab.running.descent import cost_spread, stopping_thresholds
+from gdlab import LinearRegression, descend
+from gdlab.running.descent import cost_spread, gradient_norm, stopping_thresholds
 from gdlab.running.schedules import Constant
 
 
@@ -167,4 +169,84 @@ def test_running_out_of_steps_step_by_step_names_the_steps(steps):
     trace = descend(Bowl((0.0, 1.0)), [0.5], Constant(1e-6), steps)
     assert (trace.status, trace.n_steps) == ("max_steps", steps)
     noun = "step" if steps == 1 else "steps"
-    assert f"the maximum of {steps} {noun} without" in trace.message
+    assert trace.message == f"Stopped after the maximum of {steps} {noun} without converging."
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [[3e-170, 4e-170], [3.0, 4.0], [0.0, 0.0], [1e-160, 0.0], [5.0, 12.0]],
+        [[3e200, 4e200], [3.0, 4.0], [0.0, 0.0], [5.0, 12.0]],
+        [[3e-170, 4e-170], [3e200, 4e200], [3.0, 4.0]],
+    ],
+    ids=["tiny", "huge", "both"],
+)
+def test_a_batch_mixing_huge_or_tiny_rows_with_plain_ones_gets_each_row_s_norm(rows):
+    # Σgⱼ² of some rows underflows or overflows: each row's norm is still its own (math.hypot,
+    # which scales), whichever formula the batch's other rows could use.
+    want = [math.hypot(*row) for row in rows]
+    np.testing.assert_allclose(gradient_norm(np.array(rows)), want, rtol=1e-15, atol=0)
+    for row, norm in zip(rows, want, strict=True):
+        assert float(gradient_norm(np.array(row))) == pytest.approx(norm, rel=1e-15, abs=0)
+
+
+def test_integer_gradients_are_taken_as_floats():
+    # 2⁶² squared overflows int64 (wrapping round silently) but not float64.
+    big = 2**62
+    assert float(gradient_norm(np.array([big, big]))) == pytest.approx(math.hypot(big, big), 1e-15)
+
+
+def test_the_norm_of_an_overflowing_gradient_is_computed_quietly():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float(gradient_norm(np.array([3e200, 4e200]))) == pytest.approx(5e200, rel=1e-15)
+
+
+def test_a_problem_without_parameters_has_the_gradient_floor_as_tolerance():
+    # ‖∇J₀‖ of an empty gradient is 0, so the tolerance is max(gtol·0, floor).
+    for floor in (0.0, 1e-9):
+        problem = Duck(cost_span=(0.0, 1.0), gradient_floor=floor)
+        _, _, tolerance = stopping_thresholds(problem, 0.5, np.array([]), 1e-8, 1e8)
+        assert tolerance == max(1e-8 * 0.0, floor)
+
+
+def test_a_schedule_is_asked_for_the_steps_taken_only():
+    asked = []
+
+    def schedule(k):
+        asked.append(k)
+        return 0.01
+
+    descend(Bowl((0.0, 1.0)), [0.5], schedule, 4)
+    assert asked == [0, 1, 2, 3]
+    asked.clear()
+    trace = descend(Bowl((0.0, 1.0)), [0.0], schedule, 4)  # ∇J(0) = 0: converged at the start
+    assert (trace.status, trace.n_steps, asked) == ("converged", 0, [])
+
+
+def test_a_view_whose_cost_comes_as_exact_fractions_is_sampled():
+    # J(θ) = θ² over [−2, 2] in exact arithmetic (an object array): the view spans [0, 4].
+    def exact(t):
+        return np.array([Fraction(v) ** 2 for v in np.ravel(t)], dtype=object)
+
+    problem = Duck(cost=exact, theta_bounds=lambda: [[-2.0, 2.0]])
+    assert cost_spread(problem, 1.0) == spread_of(1, 0, 4)
+
+
+def test_the_csv_writes_numbers_as_python_does():
+    trace = descend(Bowl((0.0, 1.0)), [1e-20], Constant(0.25), 3)
+    lines = trace.to_csv().splitlines()
+    assert lines[0].split(",")[:3] == ["k", "theta0", "J"]
+    for k, line in enumerate(lines[1:]):
+        fields = line.split(",")
+        assert fields[1] == f"{trace.thetas[k, 0]:.17g}" and fields[2] == f"{trace.costs[k]:.17g}"
+
+
+def test_a_quadratic_run_step_by_step_records_the_cost_its_model_computes():
+    # The loop path evaluates a quadratic by cost_value, not by the block form of the affine
+    # path, whose excess loses digits near θ* (gdlab.models.linear).
+    problem = LinearRegression([0.0, 1.0, 2.0, 3.0], [1.0, 2.0, 2.5, 4.5])
+    trace = descend(problem, [0.0, 0.0], Constant(0.1), 400)
+    assert trace.converged
+    np.testing.assert_array_equal(trace.costs, problem.cost_value(trace.thetas))
+    np.testing.assert_array_equal(trace.grads, problem.gradient(trace.thetas))
