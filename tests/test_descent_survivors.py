@@ -191,8 +191,8 @@ def test_a_batch_mixing_huge_or_tiny_rows_with_plain_ones_gets_each_row_s_norm(r
 
 
 def test_integer_gradients_are_taken_as_floats():
-    # 2⁶² squared overflows int64 (wrapping round silently) but not float64.
-    big = 2**62
+    # (2³² + 1)² overflows int64 and wraps round to a small, plausible square; not in float64.
+    big = 2**32 + 1
     assert float(gradient_norm(np.array([big, big]))) == pytest.approx(math.hypot(big, big), 1e-15)
 
 

@@ -304,3 +304,17 @@ def test_a_row_whose_cost_becomes_nan_has_diverged_as_its_run_has():
     assert run.status == "diverged" and run.diverged_at == first_nan
     assert result.statuses[0] == "diverged" and result.diverged_at[0] == first_nan
     assert result.n_steps[0] == run.n_steps == first_nan - 1
+
+
+def test_small_numbers_in_the_sweep_csv_are_written_as_python_does():
+    # J = 32·¼ᵏ at α = ½ from θ₀ = 8: after 30 steps J ≈ 2.8e-17, written with an exponent.
+    result = sweep(Half(), [8.0], [0.5], 30)
+    fields = result.to_csv().splitlines()[1].split(",")
+    assert fields[3] == f"{result.final_costs[0]:.17g}" and "e-" in fields[3]
+
+
+def test_progress_counts_towards_the_steps_asked_for():
+    calls = []
+    sweep(QUADRATIC, [0.0, 0.0], [1e-7, 1e-6], 150, progress=lambda k, n: calls.append((k, n)))
+    assert calls and all(n == 150 for _, n in calls)
+    assert calls[-1] == (150, 150)
