@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -37,6 +38,7 @@ def nearest_rate(lr: float, grid: tuple[float, ...] = LR_GRID) -> float:
     return grid[int(np.argmin(np.abs(logs - math.log10(lr))))]
 
 
+@functools.lru_cache(maxsize=4096)  # the slider formats all its ~1,300 stops on every rerun
 def format_rate(lr: float) -> str:
     """α as the slider shows it, with as many significant digits as the thresholds printed
     under it (fmt's 4): a preset's α = 0.003766 must not read "0.0038" beside "diverges above
