@@ -7,6 +7,7 @@ import streamlit as st
 
 from gdlab import figures
 from gdlab.derivatives import derivative_errors
+from gdlab.teaching import lessons
 from page.charts import CHART_CONFIG
 from page.compute import Model
 from page.controls import fmt
@@ -40,17 +41,6 @@ def derivative_lab(model: Model, trace, k: int) -> None:
         key="derivative_errors",
     )
     best_central = errors.central.min()
-    st.markdown(
-        f"At step k = {k}, the exact derivative ∂J/∂{names[j]} = **{fmt(exact, 10)}** "
-        f"(from the formula with the factor x). Central differences get within "
-        f"{fmt(best_central, 2)} at their best step, forward differences within "
-        f"{fmt(errors.forward.min(), 2)}. Too large an h and the difference quotient measures "
-        "the curve, not the tangent (truncation); too small and the two costs agree in almost "
-        "every digit, so their difference is mostly rounding (round-off)."
-    )
-    st.markdown(
-        "Here J is a parabola in each parameter, so the central difference has no truncation "
-        "error at all (its Taylor series stops before the h² term): it has no right arm. Its "
-        "error is round-off alone, about ε·J/h, and keeps falling as h grows, while the forward "
-        "difference pays h/2·J″ and rises again. Try your own cost to see both arms."
-    )
+    forward = errors.forward.min()
+    st.markdown(lessons.difference_errors(k, names[j], exact, best_central, forward))
+    st.markdown(lessons.CENTRAL_ON_A_PARABOLA)

@@ -10,6 +10,7 @@ from gdlab import figures
 from gdlab.number_format import count_text
 from gdlab.running import schedules
 from gdlab.running.optimizers import DEFAULT_LRS, OPTIMIZERS
+from gdlab.teaching import lessons
 from gdlab.theory import momentum_rate, momentum_stable, optimal_momentum
 from page import compute
 from page.charts import CHART_CONFIG
@@ -110,10 +111,7 @@ def race_section(model_key: tuple, model: Model, theta0: tuple, lr: float, steps
         figures.race_history_figure(traces, labels, k), config=CHART_CONFIG, key="race_history"
     )
     if batch_size is not None:
-        st.caption(
-            f"Each step uses {batch_size} of the {problem.n} rows (reshuffled every "
-            "epoch): the full-data cost is drawn, so the noise of the batches shows."
-        )
+        st.caption(lessons.mini_batch_note(batch_size, problem.n))
     with st.expander("The update rules (as in PyTorch's torch.optim)"):
         for name in chosen:
             settings = (mu,) if name in ("momentum", "nesterov") else ()

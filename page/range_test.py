@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from gdlab import figures
+from gdlab.teaching import lessons
 from page import compute
 from page.charts import CHART_CONFIG, download
 from page.compute import Model
@@ -14,11 +15,7 @@ from page.state import defaults
 
 
 def range_test_section(model_key: tuple, model: Model, theta0: tuple) -> None:
-    st.markdown(
-        "The **learning-rate range test** of deep-learning practice: start tiny, multiply α "
-        "each step, watch the loss, stop when it blows up, and pick a rate from the curve. "
-        "Here the right answer is known exactly, so you can see how well the rule of thumb does."
-    )
+    st.markdown(lessons.RANGE_TEST)
     c1, c2, c3 = st.columns(3)
     defaults(range_low=1e-7, range_high=10.0, range_steps=100)
     low = c1.number_input("from α", 1e-9, 1.0, format="%.0e", key="range_low")

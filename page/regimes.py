@@ -7,6 +7,7 @@ import streamlit as st
 
 from gdlab import figures
 from gdlab.figures.four_regimes import MULTIPLES, STEPS
+from gdlab.teaching import lessons
 from page import compute
 from page.charts import CHART_CONFIG
 from page.compute import Model, Run
@@ -32,29 +33,14 @@ def four_regimes(model_key: tuple, model: Model, theta0: tuple) -> None:
         config=CHART_CONFIG,
         key="four_regimes_chart",
     )
-    st.caption(
-        "Too small creeps down one side; a good rate walks straight in; above 1/λ_max each "
-        "step jumps across the minimum; above α_crit = 2/λ_max every jump lands further out."
-    )
+    st.caption(lessons.FOUR_REGIMES)
 
 
 def regimes_section(model_key: tuple, model: Model, theta0: tuple, run: Run, lr: float) -> None:
     four_regimes(model_key, model, theta0)
     theory = model.theory
-    if model.problem.n_params == 1:  # one curvature λ = J″: steepest and flattest are one
-        factors = (
-            f"Each step multiplies the error by 1 − αλ = **{fmt(1 - lr * theory.lambda_max, 3)}**"
-        )
-    else:
-        factors = (
-            f"Each step multiplies the error along the steepest direction by 1 − αλ_max = "
-            f"**{fmt(1 - lr * theory.lambda_max, 3)}** and along the flattest by 1 − αλ_min = "
-            f"**{fmt(1 - lr * theory.lambda_min, 3)}**"
-        )
-    st.markdown(
-        f"{factors}. A factor between 0 and 1 shrinks smoothly, between −1 and 0 flips sides "
-        "while shrinking, below −1 grows."
-    )
+    n_params = model.problem.n_params
+    st.markdown(lessons.error_factors(lr, theory.lambda_max, theory.lambda_min, n_params))
     with st.container(key="charts_regimes"):  # one a row on a projector (page/style.py)
         left, right = st.columns(2)
     left.plotly_chart(
@@ -69,14 +55,9 @@ def regimes_section(model_key: tuple, model: Model, theta0: tuple, run: Run, lr:
             config=CHART_CONFIG,
             key="cobweb_chart",
         )
-        right.caption(
-            "A map slope between −1 and 1 pulls the path into the fixed point θ*; "
-            "a negative slope makes it spiral, a slope below −1 throws it out."
-        )
+        right.caption(lessons.COBWEB)
     else:
+        optimal = theory.optimal_lr
         right.markdown(
-            f"Condition number κ = λ_max/λ_min = **{fmt(theory.condition_number)}**. "
-            f"At the best fixed rate α* = {fmt(theory.optimal_lr)} both directions shrink "
-            f"×(κ − 1)/(κ + 1) = {fmt(theory.contraction(theory.optimal_lr))} per step. "
-            "Switch to one parameter for the cobweb view."
+            lessons.condition_note(theory.condition_number, optimal, theory.contraction(optimal))
         )

@@ -8,6 +8,7 @@ import streamlit as st
 
 from gdlab import figures
 from gdlab.running.sweep import MAX_RATES
+from gdlab.teaching import lessons
 from page import compute
 from page.charts import CHART_CONFIG, download
 from page.compute import Model
@@ -64,8 +65,5 @@ def sweep_section(model_key: tuple, model: Model, theta0: tuple) -> None:
     # A static table: it wraps its cells in the column's width instead of scrolling its last
     # column out of sight on a projector (and the screen checks can read its text).
     st.table(pd.DataFrame(rows).set_index("rate"))
-    st.caption(
-        "Predicted contraction: max|1 − αλᵢ| over the Hessian's eigenvalues. Measured: "
-        "the geometric mean of ‖θₖ − θ*‖/‖θₖ₋₁ − θ*‖ over each run's last 10 steps."
-    )
+    st.caption(lessons.SWEEP_CONTRACTION)
     download(result.to_frame(), "Download the sweep as CSV", "gdlab-sweep.csv", "download_sweep")

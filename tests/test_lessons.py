@@ -10,6 +10,7 @@ from gdlab import LinearRegression, load_dataset
 from gdlab.derivatives import numerical_gradient
 from gdlab.models.typed import CustomCost
 from gdlab.running.descent import descend
+from gdlab.teaching import lessons
 from gdlab.teaching.cost_presets import PRESET_COSTS
 from gdlab.teaching.lessons import least_squares_maths
 
@@ -57,3 +58,18 @@ def test_every_cost_preset_starts_inside_its_view_and_its_rate_goes_downhill(nam
     trace = descend(cost, np.array(preset.start), preset.rate, 200)
     # Downhill at first (the saddle then leaves the view on purpose: it has no minimum).
     assert trace.costs[min(10, trace.n_steps)] < trace.costs[0]
+
+
+def test_the_error_factors_name_one_curvature_for_one_parameter_and_two_for_two():
+    one = lessons.error_factors(0.3, 5.0, 5.0, 1)
+    assert "1 − αλ = **−0.5**" in one and "flattest" not in one  # 1 − 0.3·5, by hand
+    two = lessons.error_factors(0.1, 5.0, 2.0, 2)
+    assert "1 − αλ_max = **0.5**" in two and "1 − αλ_min = **0.8**" in two
+
+
+def test_the_condition_note_and_the_derivative_lab_reading_print_their_numbers():
+    kappa = 9.0  # (κ − 1)/(κ + 1) = 0.8
+    note = lessons.condition_note(kappa, 0.2, (kappa - 1) / (kappa + 1))
+    assert "κ = λ_max/λ_min = **9**" in note and "= 0.8 per step" in note
+    reading = lessons.difference_errors(3, "θ", 1234.5, 2e-9, 3e-5)
+    assert "k = 3" in reading and "**1234.5**" in reading and "2×10⁻⁹" in reading

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gdlab.number_format import number_text
+
 MISTAKES = (
     "**Watch out for a common mistake.** Some widely read derivations drop the factor "
     "$x_{ij}$ from the gradient or the learning rate α from the update. Both are wrong: "
@@ -49,3 +51,76 @@ def least_squares_maths(cost: str, n_params: int) -> Lesson:
             r"\theta \leftarrow \theta - \alpha\,\nabla J(\theta)",
         )
     return Lesson(formulas, (MISTAKES, WHY_TWO_OVER_LAMBDA))
+
+
+# -- the sections' explanations ------------------------------------------------------------------
+
+FOUR_REGIMES = (
+    "Too small creeps down one side; a good rate walks straight in; above 1/λ_max each "
+    "step jumps across the minimum; above α_crit = 2/λ_max every jump lands further out."
+)
+COBWEB = (
+    "A map slope between −1 and 1 pulls the path into the fixed point θ*; "
+    "a negative slope makes it spiral, a slope below −1 throws it out."
+)
+SWEEP_CONTRACTION = (
+    "Predicted contraction: max|1 − αλᵢ| over the Hessian's eigenvalues. Measured: "
+    "the geometric mean of ‖θₖ − θ*‖/‖θₖ₋₁ − θ*‖ over each run's last 10 steps."
+)
+RANGE_TEST = (
+    "The **learning-rate range test** of deep-learning practice: start tiny, multiply α "
+    "each step, watch the loss, stop when it blows up, and pick a rate from the curve. "
+    "Here the right answer is known exactly, so you can see how well the rule of thumb does."
+)
+CENTRAL_ON_A_PARABOLA = (
+    "Here J is a parabola in each parameter, so the central difference has no truncation "
+    "error at all (its Taylor series stops before the h² term): it has no right arm. Its "
+    "error is round-off alone, about ε·J/h, and keeps falling as h grows, while the forward "
+    "difference pays h/2·J″ and rises again. Try your own cost to see both arms."
+)
+
+
+def error_factors(lr: float, lambda_max: float, lambda_min: float, n_params: int) -> str:
+    """What one step does to the error, along each direction of the Hessian (markdown)."""
+    if n_params == 1:  # one curvature λ = J″: steepest and flattest are one
+        factors = (
+            f"Each step multiplies the error by 1 − αλ = **{number_text(1 - lr * lambda_max, 3)}**"
+        )
+    else:
+        factors = (
+            f"Each step multiplies the error along the steepest direction by 1 − αλ_max = "
+            f"**{number_text(1 - lr * lambda_max, 3)}** and along the flattest by 1 − αλ_min = "
+            f"**{number_text(1 - lr * lambda_min, 3)}**"
+        )
+    return (
+        f"{factors}. A factor between 0 and 1 shrinks smoothly, between −1 and 0 flips sides "
+        "while shrinking, below −1 grows."
+    )
+
+
+def condition_note(condition_number: float, optimal_lr: float, contraction: float) -> str:
+    return (
+        f"Condition number κ = λ_max/λ_min = **{number_text(condition_number)}**. "
+        f"At the best fixed rate α* = {number_text(optimal_lr)} both directions shrink "
+        f"×(κ − 1)/(κ + 1) = {number_text(contraction)} per step. "
+        "Switch to one parameter for the cobweb view."
+    )
+
+
+def mini_batch_note(batch_size: int, n: int) -> str:
+    return (
+        f"Each step uses {batch_size} of the {n} rows (reshuffled every "
+        "epoch): the full-data cost is drawn, so the noise of the batches shows."
+    )
+
+
+def difference_errors(k: int, name: str, exact: float, central: float, forward: float) -> str:
+    """The derivative lab's reading of its chart at step k (markdown)."""
+    return (
+        f"At step k = {k}, the exact derivative ∂J/∂{name} = **{number_text(exact, 10)}** "
+        f"(from the formula with the factor x). Central differences get within "
+        f"{number_text(central, 2)} at their best step, forward differences within "
+        f"{number_text(forward, 2)}. Too large an h and the difference quotient measures "
+        "the curve, not the tangent (truncation); too small and the two costs agree in almost "
+        "every digit, so their difference is mostly rounding (round-off)."
+    )
