@@ -19,6 +19,7 @@ from gdlab.figures.model_fit import model_fit_figure
 from gdlab.figures.sharpness import sharpness_figure
 from gdlab.figures.step import history_figure
 from gdlab.models.network import MAX_WIDTH
+from gdlab.teaching import lessons
 from gdlab.teaching.curved_models import (
     EDGE_OF_STABILITY,
     MODELS,
@@ -124,11 +125,7 @@ def _controls():
 
 
 def beyond_section() -> None:
-    st.markdown(
-        "On a least-squares fit the curvature is the same everywhere and α_crit = 2/λ_max is one "
-        "number. Here it is not: the **sharpness** λ_max(∇²J(θₖ)) changes along the run, and "
-        "so does the rate 2/λ_max that is stable where the run is."
-    )
+    st.markdown(lessons.BEYOND_QUADRATICS)
     key, width, activation, lr, steps, seed = _controls()
     if _preset_is_on():
         st.info(f"**Preset: {EDGE_OF_STABILITY.title}.** {EDGE_OF_STABILITY.notice}")

@@ -8,7 +8,7 @@ import streamlit as st
 
 import gdlab
 from gdlab.figures import mistakes as figures
-from gdlab.teaching import mistakes
+from gdlab.teaching import lessons, mistakes
 from page.charts import CHART_CONFIG
 from page.compute import Model
 from page.controls import fmt
@@ -28,10 +28,7 @@ def mistakes_section(
 ) -> None:
     problem = model.problem
     without_x, without_rate = _lessons(key, model, tuple(theta0), lr, steps)
-    st.markdown(
-        "A widely read derivation of gradient descent for least squares makes two mistakes. "
-        "Each runs here beside the correct update, from the sidebar's data, start, α and steps."
-    )
+    st.markdown(lessons.TWO_MISTAKES)
     gradient = mistakes.gradient_formulas(problem.cost, problem.n_params)
     update = mistakes.update_formulas(problem.n_params)
     with st.container(key="mistake_formulas"):
@@ -148,10 +145,7 @@ def _gradient_check(problem: gdlab.LinearRegression, lesson: mistakes.WithoutX) 
                 f"| {fmt(check.numerical[j])} |"
             )
     st.markdown("\n".join(rows))
-    st.caption(
-        "The rule's “gradient” is not the slope of J anywhere it matters: it vanishes on its "
-        "fixed points, where J still slopes, so the run stops short of the minimum."
-    )
+    st.caption(lessons.GRADIENT_WITHOUT_X_CHECK)
 
 
 def _unit(unit: float, x_unit: str) -> str:

@@ -124,3 +124,18 @@ def difference_errors(k: int, name: str, exact: float, central: float, forward: 
         "the curve, not the tangent (truncation); too small and the two costs agree in almost "
         "every digit, so their difference is mostly rounding (round-off)."
     )
+
+
+BEYOND_QUADRATICS = (
+    "On a least-squares fit the curvature is the same everywhere and α_crit = 2/λ_max is one "
+    "number. Here it is not: the **sharpness** λ_max(∇²J(θₖ)) changes along the run, and "
+    "so does the rate 2/λ_max that is stable where the run is."
+)
+TWO_MISTAKES = (
+    "A widely read derivation of gradient descent for least squares makes two mistakes. "
+    "Each runs here beside the correct update, from the sidebar's data, start, α and steps."
+)
+GRADIENT_WITHOUT_X_CHECK = (
+    "The rule's “gradient” is not the slope of J anywhere it matters: it vanishes on its "
+    "fixed points, where J still slopes, so the run stops short of the minimum."
+)
