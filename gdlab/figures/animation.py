@@ -27,6 +27,7 @@ from gdlab.figures.common import (
     _axis,
     _scatter,
     log_ticks,
+    star_point,
     thin_indices,
 )
 from gdlab.figures.landscape import View, parameter_view
@@ -138,18 +139,7 @@ def _landscape(problem: LinearRegression, view: View) -> list[dict]:
             "name": "cost",
             "hoverinfo": "skip",
         },
-        _scatter(
-            [problem.theta_star[0]],
-            [problem.theta_star[1]],
-            "minimum θ*",
-            mode="markers",
-            marker={
-                "color": "white",
-                "size": 18,
-                "symbol": "star",
-                "line": {"color": "black", "width": 2},
-            },
-        ),
+        star_point(problem.theta_star[0], problem.theta_star[1], "minimum θ*"),
     ]
 
 

@@ -116,6 +116,13 @@ def _scatter(x, y, name: str, **style) -> dict:
     }
 
 
+def star_point(x: float, y: float, name: str) -> dict:
+    """A point marked on a map (contours or a region) as a white star outlined in black, which
+    reads on every colour of the map beneath it."""
+    marker = {"color": "white", "size": 18, "symbol": "star", "line": {"color": BLACK, "width": 2}}
+    return _scatter([x], [y], name, mode="markers", marker=marker)
+
+
 def _arrow(start, end, color: str = BLACK) -> dict:
     return {
         "x": float(end[0]),

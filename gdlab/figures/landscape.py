@@ -23,6 +23,7 @@ from gdlab.figures.common import (
     _figure,
     _label,
     _scatter,
+    star_point,
     thin_indices,
 )
 from gdlab.figures.ghosts import Ghost, path_traces
@@ -235,18 +236,7 @@ def contour_figure(
             line={"color": VERMILLION, "width": 2},
             marker={"size": 6, "color": VERMILLION},
         ),
-        _scatter(
-            [problem.theta_star[0]],
-            [problem.theta_star[1]],
-            "minimum θ*",
-            mode="markers",
-            marker={
-                "color": "white",
-                "size": 18,
-                "symbol": "star",
-                "line": {"color": BLACK, "width": 2},
-            },
-        ),
+        star_point(problem.theta_star[0], problem.theta_star[1], "minimum θ*"),
     ]
     annotations = list(_left_view_note(view))
     if view.contains(trace.thetas[k])[0]:

@@ -17,6 +17,7 @@ from gdlab.figures.common import (
     _figure,
     _scatter,
     log_ticks,
+    star_point,
     thin_indices,
 )
 from gdlab.figures.compare import DASHES, SYMBOLS
@@ -163,10 +164,8 @@ def momentum_region_figure(theory: LearningRateTheory, lr: float, mu: float) -> 
          "colorscale": [[0, VERMILLION], [1, VERMILLION]],
          "contours": {"start": 0, "end": 0, "size": 1, "coloring": "lines"},
          "line": {"width": 4}, "hoverinfo": "skip"},
-        _scatter([best_lr], [best_mu], f"best: α = {number_text(best_lr, 3)}, μ = "
-                 f"{number_text(best_mu, 3)} (rate {number_text(best_rate, 3)})", mode="markers",
-                 marker={"color": "white", "size": 18, "symbol": "star",
-                         "line": {"color": BLACK, "width": 2}}),
+        star_point(best_lr, best_mu, f"best: α = {number_text(best_lr, 3)}, μ = "
+                   f"{number_text(best_mu, 3)} (rate {number_text(best_rate, 3)})"),
         _scatter([lr], [mu], f"yours: α = {number_text(lr, 3)}, μ = {number_text(mu, 3)}",
                  mode="markers",
                  marker={"color": ORANGE, "size": 16, "symbol": "diamond",
