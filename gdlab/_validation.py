@@ -66,3 +66,17 @@ def readonly(array: np.ndarray) -> np.ndarray:
     """Freeze an array so a cached result can be shared without being changed."""
     array.flags.writeable = False
     return array
+
+
+def check_rows(func: str, x: object, y: object, rows: str, values: str) -> tuple:
+    """x as a float64 (n, m) array of `rows` (a 1-D x is one column) and y as n `values`, at
+    least 2 of them: the shape check every model fitted to data rows makes."""
+    xs = np.array(x, dtype=np.float64)
+    xs = xs[:, None] if xs.ndim == 1 else xs
+    ys = np.array(y, dtype=np.float64).ravel()
+    if xs.ndim != 2 or xs.shape[0] != ys.size or ys.size < 2:
+        raise ValueError(
+            f"The 'x' and 'y' parameters of {func} must give one row of {rows} for each of at "
+            f"least 2 {values}. Got x of shape {np.shape(x)} and {ys.size} {values}."
+        )
+    return xs, ys

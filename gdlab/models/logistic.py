@@ -28,7 +28,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from gdlab._validation import check_choice, check_float, check_int, readonly
+from gdlab._validation import check_choice, check_float, check_int, check_rows, readonly
 from gdlab.data import DATA_DIR, load_dataset
 from gdlab.models.linear import SCALINGS, FeatureScaling
 
@@ -65,14 +65,7 @@ class LogisticRegression:
 
     def __post_init__(self) -> None:
         func = "LogisticRegression"
-        x = np.array(self.x, dtype=np.float64)
-        x = x[:, None] if x.ndim == 1 else x
-        y = np.array(self.y, dtype=np.float64).ravel()
-        if x.ndim != 2 or x.shape[0] != y.size or y.size < 2:
-            raise ValueError(
-                f"The 'x' and 'y' parameters of {func} must give one row of features for each "
-                f"of at least 2 labels. Got x of shape {np.shape(self.x)} and {y.size} labels."
-            )
+        x, y = check_rows(func, self.x, self.y, "features", "labels")
         check_int(func, "number of features", x.shape[1], low=1, high=MAX_FEATURES)
         check_choice(func, "scaling", self.scaling, SCALINGS)
         if not np.all(np.isfinite(x)):

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gdlab._validation import check_choice, check_int, readonly
+from gdlab._validation import check_choice, check_int, check_rows, readonly
 from gdlab.models.linear import SCALINGS, FeatureScaling
 from gdlab.models.logistic import sigmoid
 
@@ -84,14 +84,7 @@ class OneHiddenLayer:
 
     def __post_init__(self) -> None:
         func = "OneHiddenLayer"
-        x = np.array(self.x, dtype=np.float64)
-        x = x[:, None] if x.ndim == 1 else x
-        y = np.array(self.y, dtype=np.float64).ravel()
-        if x.ndim != 2 or x.shape[0] != y.size or y.size < 2:
-            raise ValueError(
-                f"The 'x' and 'y' parameters of {func} must give one row of inputs for each of "
-                f"at least 2 targets. Got x of shape {np.shape(self.x)} and {y.size} targets."
-            )
+        x, y = check_rows(func, self.x, self.y, "inputs", "targets")
         check_int(func, "number of inputs", x.shape[1], low=1, high=MAX_INPUTS)
         check_int(func, "width", self.width, low=1, high=MAX_WIDTH)
         check_choice(func, "activation", self.activation, ACTIVATIONS)
