@@ -258,8 +258,15 @@ def test_play_steps_through_the_run_by_itself(page: Page) -> None:
     page.locator(".st-key-play button").click()  # pause
     expect(page.locator(".st-key-play button")).to_contain_text("play", timeout=10_000)
     browser.wait_for_idle(page)
-    page.wait_for_timeout(500)  # a tick already in flight may still land
+    # Ticks already in flight may still land (later on a busy machine): wait until the step
+    # holds for a second, then it must stay put.
     paused = step.get_attribute("aria-valuetext")
+    for _ in range(20):
+        page.wait_for_timeout(1000)
+        now = step.get_attribute("aria-valuetext")
+        if now == paused:
+            break
+        paused = now
     page.wait_for_timeout(1500)
     assert step.get_attribute("aria-valuetext") == paused
     browser.assert_no_exception(page)
