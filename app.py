@@ -1,7 +1,7 @@
 """gdlab: pick data, an initial θ and a learning rate α; watch gradient descent step by step.
 
 A thin page over the `gdlab` package: widgets (page/sidebar.py) → cached core results
-(page/compute.py) → pure figure builders (gdlab/figures.py, gdlab/figures.py).
+(page/compute.py) → pure figure builders (gdlab/figures/), one module per section (page/).
 Run it with `streamlit run app.py`.
 """
 

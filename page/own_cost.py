@@ -51,13 +51,15 @@ def _choose_preset() -> str:
             st.session_state["custom_lr"] = preset.rate
             st.session_state["custom_k"] = 0
 
-    st.session_state.setdefault("custom_text", PRESET_COSTS["two minima"].text)
-    st.session_state.setdefault("custom_params", 1)
-    # The first surface's start for θ₀ (it has one parameter), Rosenbrock's for θ₁.
-    for j, value in enumerate(PRESET_COSTS["Rosenbrock"].start):
-        st.session_state.setdefault(
-            f"custom_theta0_{j}", PRESET_COSTS["two minima"].start[0] if j == 0 else value
-        )
+    # The surface a link named (or the first one) brings its formula, start and rate, except
+    # where the link gave those too; a one-parameter surface takes θ₁'s start from Rosenbrock.
+    first = PRESET_COSTS.get(st.session_state.get("custom_preset"), PRESET_COSTS["two minima"])
+    st.session_state.setdefault("custom_text", first.text)
+    st.session_state.setdefault("custom_params", first.n_params)
+    starts = (*first.start, *PRESET_COSTS["Rosenbrock"].start[len(first.start) :])
+    for j, value in enumerate(starts):
+        st.session_state.setdefault(f"custom_theta0_{j}", value)
+    st.session_state.setdefault("custom_lr", first.rate)
     name = st.selectbox(
         "Start from a classic surface", [*PRESET_COSTS, OWN], key="custom_preset", on_change=load
     )
@@ -100,7 +102,6 @@ def custom_section() -> None:
         )
         for j in range(n_params)
     )
-    st.session_state.setdefault("custom_lr", PRESET_COSTS["two minima"].rate)
     lr = columns[n_params].number_input("α", 1e-8, 100.0, key="custom_lr", format="%g")
     st.session_state.setdefault("custom_steps", 200)
     steps = columns[n_params + 1].slider("steps", 1, 2000, key="custom_steps")
@@ -169,7 +170,9 @@ def _stepper(cost: CustomCost, trace: Trace, view: figures.View, optimizer: str,
                 key="custom_paths",
             )
         right.plotly_chart(
-            figures.history_figure(trace, k, None, log_scale=False),
+            # A cost that stays positive (most surfaces) falls over decades: a log axis shows
+            # the slow end of the run; one that goes negative (two minima) keeps a linear axis.
+            figures.history_figure(trace, k, None, log_scale=bool(np.all(trace.costs > 0))),
             config=CHART_CONFIG,
             key="custom_history",
         )

@@ -241,6 +241,36 @@ def test_every_classic_surface_runs_on_the_page(name):
     assert r"\frac{\partial J}" in latex
 
 
+@pytest.mark.parametrize("name", ["Rosenbrock", "saddle"])
+def test_a_link_to_a_classic_surface_opens_that_surface(name):
+    from gdlab.teaching.cost_presets import PRESET_COSTS
+
+    at = open_page(section="custom", formula_preset=name)
+    assert_clean(at)
+    preset = PRESET_COSTS[name]
+    assert at.text_input(key="custom_text").value == preset.text
+    assert at.radio(key="custom_params").value == preset.n_params
+    starts = [at.number_input(key=f"custom_theta0_{j}").value for j in range(preset.n_params)]
+    assert tuple(starts) == tuple(preset.start)
+    assert at.number_input(key="custom_lr").value == preset.rate
+    # What the link gives besides the name wins over the surface's own values.
+    at = open_page(section="custom", formula_preset=name, formula_lr="0.0001")
+    assert at.number_input(key="custom_lr").value == 0.0001
+    assert at.text_input(key="custom_text").value == preset.text
+
+
+def test_the_own_cost_history_is_on_a_log_axis_when_the_cost_stays_positive():
+    at = open_page(section="custom", formula_preset="Rosenbrock")
+    spec = chart(at, "Cost history")
+    costs = decode(series(spec, "cost J")["y"])
+    assert costs.min() > 0 and costs.max() / costs.min() > 5  # the slow crawl along the valley
+    assert spec["layout"]["yaxis"]["type"] == "log"
+    at = open_page(section="custom", formula_preset="two minima")
+    spec = chart(at, "Cost history")
+    assert decode(series(spec, "cost J")["y"]).min() < 0
+    assert spec["layout"]["yaxis"].get("type", "linear") == "linear"
+
+
 def test_a_hostile_formula_is_refused_and_pointed_at():
     at = open_page(section="custom")
     at.text_input(key="custom_text").set_value("__import__('os').system('ls')").run()
