@@ -190,11 +190,39 @@ _AXES_JS = """([factor, margin]) => {
 }"""
 
 
+# Plotly draws a chart, then grows its margins to fit the legend and tick labels and draws it
+# again; on a busy machine the second drawing can come frames later. Labels are measured only
+# once every chart's plot area and legend have held still for this many animation frames.
+SETTLED_FRAMES = 10
+
+_SETTLED_JS = """(frames) => {
+    const sign = gd => {
+        const size = gd._fullLayout && gd._fullLayout._size;
+        const legend = gd.querySelector('.legend');
+        const r = legend ? legend.getBoundingClientRect() : {top: 0, left: 0, height: 0};
+        return size ? [size.l, size.t, size.w, size.h, r.top, r.left, r.height]
+            .map(v => Math.round(v || 0)).join(',') : 'undrawn';
+    };
+    const now = [...document.querySelectorAll('.js-plotly-plot')].map(sign).join(';');
+    const state = window.__chartsSettling || (window.__chartsSettling = {now: null, same: 0});
+    state.same = now === state.now ? state.same + 1 : 0;
+    state.now = now;
+    return state.same >= frames;
+}"""
+
+
+def wait_until_charts_settle(page: Page, timeout_s: float = 30.0) -> None:
+    page.evaluate("() => { window.__chartsSettling = null; }")
+    page.wait_for_function(_SETTLED_JS, arg=SETTLED_FRAMES, polling="raf",
+                           timeout=timeout_s * 1000)  # fmt: skip
+
+
 def cut_text(page: Page) -> list[dict]:
     return page.evaluate(_CUT_TEXT_JS, CUT_TOLERANCE_PX)
 
 
 def chart_text_problems(page: Page) -> list[dict]:
+    wait_until_charts_settle(page)
     return page.evaluate(_CHART_TEXT_JS, OVERLAP_TOLERANCE_PX)
 
 
@@ -253,6 +281,7 @@ _FIRST_SCREEN_JS = """(prefixes) => {
 def first_screen(page: Page, chart_titles: tuple[str, ...]) -> dict:
     """Where the verdict, the charts whose titles start so, α and the presets are drawn, with
     the smallest text of the verdict and of each chart (CSS pixels, page scrolled to the top)."""
+    wait_until_charts_settle(page)
     return page.evaluate(_FIRST_SCREEN_JS, list(chart_titles))
 
 

@@ -56,8 +56,17 @@ def _figure(
         "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": FONT_SIZE + 2}},
         "font": {"size": FONT_SIZE},
         "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
-        # Explicit sizes: Streamlit's chart theme would otherwise shrink ticks and legend.
-        "legend": {"orientation": "h", "y": -0.25, "x": 0.0, "font": {"size": FONT_SIZE - 1}},
+        # Explicit sizes: Streamlit's chart theme would otherwise shrink ticks and legend. The
+        # legend sits at the figure's foot and pushes the plot up, so a legend that wraps onto
+        # more rows never climbs onto the x-axis title.
+        "legend": {
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0.0,
+            "font": {"size": FONT_SIZE - 1},
+        },
         "height": 440,
         "xaxis": _axis(x_title, xaxis),
         "yaxis": _axis(y_title, yaxis),
@@ -68,7 +77,9 @@ def _figure(
 
 
 def _axis(title: str, extra: dict | None) -> dict:
-    axis = {"title": {"text": title, "font": {"size": FONT_SIZE}},
+    # automargin: the margins grow to fit the tick labels and title, whatever template is in
+    # force (Streamlit's, plotly's or a notebook's own), so neither is drawn over the legend.
+    axis = {"title": {"text": title, "font": {"size": FONT_SIZE}}, "automargin": True,
             "tickfont": {"size": FONT_SIZE - 1}, **(extra or {})}  # fmt: skip
     if axis.get("type") == "log":
         axis.setdefault("exponentformat", "power")  # 10⁻³, not the SI prefix "1m"

@@ -94,4 +94,4 @@ def descent_line_figure(problem, trace: Trace, k: int) -> go.Figure:
         # "power": 3×10⁻⁴, not the SI prefix "300µ", when the cost or the step is small.
         yaxis={"range": [bottom - pad, top + pad], "exponentformat": "power"},
         xaxis={"range": [float(t[0]), float(t[-1])], "exponentformat": "power"},
-    ).update_layout(legend={"y": -0.32}, margin={"b": 110})  # six entries: clear the x title
+    )

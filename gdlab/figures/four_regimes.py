@@ -92,5 +92,5 @@ def four_regimes_figure(
         xaxis={"range": list(view.box[0])},
         yaxis=cost_range if one else {"range": list(view.box[1])},
     )
-    figure.update_layout(legend={"y": -0.22}, height=500)
+    figure.update_layout(height=500)
     return figure

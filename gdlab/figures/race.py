@@ -180,4 +180,4 @@ def momentum_region_figure(theory: LearningRateTheory, lr: float, mu: float) -> 
         "learning rate α (log scale)",
         "momentum μ",
         xaxis={"type": "log", **log_ticks(float(lrs[0]), float(lrs[-1]), mantissas=(1,))},
-    ).update_layout(legend={"y": -0.32}, margin={"b": 110})
+    )

@@ -76,6 +76,7 @@ def sharpness_figure(
         top = max(max(levels), 0.0)
         bottom = min(min(levels), 0.0)
         pad = 0.08 * (top - bottom) or 1.0
-        yaxis = {"range": [bottom, top + pad], "exponentformat": "power"}
+        # Padded below as well: at 0 the y tick "0" would sit on the x tick "0" in the corner.
+        yaxis = {"range": [bottom - pad / 2, top + pad], "exponentformat": "power"}
         y_title = "λ_max"
     return _figure(traces, "Sharpness along the run", "step k", y_title, yaxis=yaxis)
