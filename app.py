@@ -45,6 +45,10 @@ SECTIONS = {
 }
 
 OWN_RUNS = ("custom", "beyond")  # sections with runs of their own, not the sidebar's
+OWN_RUN_NOTE = (
+    "This section sets its own cost, start and α above its charts. The controls below belong "
+    "to the straight-line model of the other sections; they keep their values meanwhile."
+)
 
 
 def main() -> None:
@@ -65,6 +69,9 @@ def main() -> None:
             "Pick data, a start and α in the sidebar; step through the run below."
         )
 
+    own_run = st.session_state.get("section") in OWN_RUNS  # a link or a click may have set it
+    if own_run and not presenting:
+        st.sidebar.info(OWN_RUN_NOTE)
     settings = sidebar.choose_settings(bar.presets if bar else None)
     try:
         model = compute.build_model(

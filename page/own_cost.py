@@ -93,7 +93,8 @@ def custom_section() -> None:
     for pname, formula in zip(cost.param_names, cost.gradient_formulas, strict=True):
         st.latex(rf"\frac{{\partial J}}{{\partial {_tex(pname)}}} = {formula.to_latex()}")
 
-    columns = st.columns(n_params + 3)
+    # Two rows: five controls in one row leave the optimizer's name cut at 1024×768.
+    columns = st.columns(n_params + 1)
     theta0 = tuple(
         float(
             columns[j].number_input(
@@ -104,8 +105,9 @@ def custom_section() -> None:
     )
     lr = columns[n_params].number_input("α", 1e-8, 100.0, key="custom_lr", format="%g")
     st.session_state.setdefault("custom_steps", 200)
-    steps = columns[n_params + 1].slider("steps", 1, 2000, key="custom_steps")
-    optimizer = columns[n_params + 2].selectbox(
+    below = st.columns(2)
+    steps = below[0].slider("steps", 1, 2000, key="custom_steps")
+    optimizer = below[1].selectbox(
         "optimizer", list(NAMES), format_func=NAMES.get, key="custom_optimizer"
     )
     undefined = _undefined_start(cost, np.array(theta0))

@@ -127,3 +127,14 @@ def test_a_link_reproduces_the_section():
     assert any(t.startswith("Predicted probability at step 120") for t in charts(at))
     query = link(at)
     assert query["beyond_model"] == "network_penguins" and query["beyond_width"] == "5"
+
+
+@pytest.mark.parametrize("section", ["beyond", "custom"])
+def test_the_sidebar_says_its_controls_are_not_this_sections(section):
+    at = open_page(section=section, lr="0.002")
+    notes = [box.value for box in at.sidebar.info]
+    assert any("sets its own cost, start and α" in note for note in notes), notes
+    at.session_state["section"] = "step"
+    at.run()
+    assert not any("sets its own cost" in box.value for box in at.sidebar.info)
+    assert at.session_state["lr"] == 0.002  # the sidebar kept its α meanwhile
