@@ -4,7 +4,8 @@ Used by tests/test_screens.py. Each check returns a list of findings, empty when
 fine, so a failing test prints exactly what is wrong:
 
 - `cut_text`: text that does not fit the box that shows it (a button reading "p" for "prev", a
-  metric ending in "…", an equation clipped on the right), in the page's HTML;
+  metric ending in "…", an equation clipped on the right, a selectbox's choice cut short), in
+  the page's HTML;
 - `chart_text_problems`: in every plotly chart, text outside the chart (a title that runs off
   its right edge) and pairs of labels drawn on top of each other (a marker under a zone label,
   a threshold label on a tick label, a title under the toolbar);
@@ -96,6 +97,15 @@ _CUT_TEXT_JS = """(tolerance) => {
                 break;
             }
         }
+    }
+    // A selectbox shows its choice as the value of an input, not as a text node; an input
+    // scrolls what does not fit ("Gradient descer"), so its scroll width is what it needs.
+    for (const input of document.querySelectorAll('input[role=combobox]')) {
+        if (!input.value || input.getClientRects().length === 0) continue;
+        const past = input.scrollWidth - input.clientWidth;
+        if (past > tolerance)
+            found.push({text: input.value.slice(0, 80), why: `a choice ${past} px wider than`
+                        + ` the box "${(input.getAttribute('aria-label') || '').slice(0, 40)}"`});
     }
     return found;
 }"""

@@ -41,6 +41,7 @@ STATES = {
         for name in ("compare", "sweep", "range", "regimes", "optimizers", "derivatives", "custom")
     },
     "section regimes, two parameters": "?section=regimes&params=2",
+    "section custom, two parameters": "?section=custom&formula_preset=Rosenbrock",
     "section mistakes": "?section=mistakes",
     "section mistakes, two parameters": "?section=mistakes&params=2",
     "section beyond": "?section=beyond",
