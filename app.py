@@ -46,8 +46,8 @@ SECTIONS = {
 
 OWN_RUNS = ("custom", "beyond")  # sections with runs of their own, not the sidebar's
 OWN_RUN_NOTE = (
-    "This section sets its own cost, start and α above its charts. The controls below belong "
-    "to the straight-line model of the other sections; they keep their values meanwhile."
+    "This section sets its own cost, start and α. The controls below are the other "
+    "sections' straight-line model; they keep their values."
 )
 
 
@@ -58,7 +58,11 @@ def main() -> None:
     state.read_url_once()
     presenting = presentation.is_on()
     style.apply(presenting)
-    if presenting:  # α and the presets at the top of the main area; the sidebar is hidden
+    own_run = st.session_state.get("section") in OWN_RUNS  # a link or a click may have set it
+    if presenting and own_run:  # its α is in the section: the sidebar's stays hidden with it
+        bar = None
+        presentation.switch(st.container(key="present_bar"))
+    elif presenting:  # α and the presets at the top of the main area; the sidebar is hidden
         bar = presentation.bar()
     else:
         bar = None
@@ -69,7 +73,6 @@ def main() -> None:
             "Pick data, a start and α in the sidebar; step through the run below."
         )
 
-    own_run = st.session_state.get("section") in OWN_RUNS  # a link or a click may have set it
     if own_run and not presenting:
         st.sidebar.info(OWN_RUN_NOTE)
     settings = sidebar.choose_settings(bar.presets if bar else None)

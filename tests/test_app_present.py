@@ -142,3 +142,19 @@ def test_steps_and_sections_still_work_while_presenting():
     assert any(title.startswith("Sweep:") for title in charts(at))
     assert [s.key for s in at.main.select_slider] == ["lr"]  # α stays at the top
     assert link(at)["section"] == "sweep" and link(at)["present"] == "1"
+
+
+@pytest.mark.parametrize("section", ["beyond", "custom"])
+def test_presenting_a_section_with_its_own_rate_shows_only_that_rate(section):
+    """Beyond quadratics and Your own cost set their own α: the regression's α and presets
+    would be a second, unrelated rate on the projected screen. They stay in the hidden
+    sidebar, with their values, until the teacher goes back to a section that uses them."""
+    at = open_page(present="1", section=section, lr="0.002")
+    assert_clean(at)
+    assert "lr" not in [s.key for s in at.main.select_slider]
+    assert not PRESET_KEYS & {b.key for b in at.main.button}
+    assert at.toggle(key="present").value is True
+    at.session_state["section"] = "step"
+    at.run()
+    assert at.main.select_slider(key="lr").value == 0.002
+    assert {b.key for b in at.main.button} >= PRESET_KEYS

@@ -29,6 +29,9 @@ from gdlab.teaching.presets import PRESETS
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# The page's sections other than Step by step, by their link names (app.SECTIONS).
+SECTIONS = ("compare", "sweep", "range", "regimes", "optimizers", "derivatives", "custom",
+            "mistakes", "beyond")  # fmt: skip
 
 STATES = {
     "default": "",
@@ -38,7 +41,7 @@ STATES = {
     **{f"preset {p.key}": f"?preset={p.key}" for p in PRESETS},
     **{
         f"section {name}": f"?section={name}"
-        for name in ("compare", "sweep", "range", "regimes", "optimizers", "derivatives", "custom")
+        for name in SECTIONS[:7]
     },
     "section regimes, two parameters": "?section=regimes&params=2",
     "section custom, two parameters": "?section=custom&formula_preset=Rosenbrock",
@@ -103,6 +106,28 @@ def test_the_screen_reads_cleanly(screen: Page) -> None:
     browser.assert_no_exception(screen)
     problems = {name: found for name, found in screens.all_problems(screen).items() if found}
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+# Presentation mode over every other section and every preset: the projected type is larger,
+# so what fits in the normal page may not. Read for cut and overlapping text only (the
+# accessibility audit above covers presentation mode's own parts).
+PRESENTED_ELSEWHERE = {
+    **{f"presenting, section {name}": f"?present=1&section={name}" for name in SECTIONS},
+    **{f"presenting, preset {p.key}": f"?present=1&preset={p.key}" for p in PRESETS},
+}
+
+
+@pytest.mark.parametrize("name", list(PRESENTED_ELSEWHERE))
+def test_presentation_mode_reads_cleanly_everywhere(
+    server: str, chromium: Browser, size: dict, name: str
+) -> None:
+    page = open_sized(chromium, server + PRESENTED_ELSEWHERE[name], size)
+    try:
+        browser.assert_no_exception(page)
+        problems = {what: found for what, found in screens.all_problems(page).items() if found}
+        assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+    finally:
+        page.context.close()
 
 
 def test_no_serious_accessibility_violation(screen: Page) -> None:

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Each module's own unit tests: what a mutant of that module has to fail.
 TESTS = {
-    "models/linear": ["test_problem.py", "test_min_cost_pass.py"],
+    "models/linear": ["test_problem.py", "test_min_cost_pass.py", "test_linear_survivors.py"],
     "theory": [
         "test_theory.py",
         "test_momentum_theory.py",
