@@ -39,10 +39,7 @@ STATES = {
     "diverging": "?lr=0.005",
     "two parameters diverging": "?params=2&lr=0.02",
     **{f"preset {p.key}": f"?preset={p.key}" for p in PRESETS},
-    **{
-        f"section {name}": f"?section={name}"
-        for name in SECTIONS[:7]
-    },
+    **{f"section {name}": f"?section={name}" for name in SECTIONS[:7]},
     "section regimes, two parameters": "?section=regimes&params=2",
     "section custom, two parameters": "?section=custom&formula_preset=Rosenbrock",
     "section mistakes": "?section=mistakes",
