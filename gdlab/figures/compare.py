@@ -240,11 +240,7 @@ def paths_figure(
                 "font": {"size": 14, "color": colour},
             }
         )
-    figure = _figure(series, "", "", "", annotations=tuple(annotations))
-    figure.update_layout(
-        layout_axes, height=height, margin={"t": TOP_PX, "b": BOTTOM_PX, "l": 70, "r": 20}
-    )
-    figure.layout.title = {
+    title = {
         "text": f"Paths up to step {k}",
         "x": 0,
         "xanchor": "left",
@@ -254,4 +250,6 @@ def paths_figure(
         "pad": {"t": 12},
         "font": {"size": FONT_SIZE + 2},
     }
-    return figure
+    margin = {"t": TOP_PX, "b": BOTTOM_PX, "l": 70, "r": 20}
+    layout = {**layout_axes, "height": height, "margin": margin, "title": title}
+    return _figure(series, "", "", "", annotations=tuple(annotations), layout=layout)

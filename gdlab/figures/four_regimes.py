@@ -84,13 +84,12 @@ def four_regimes_figure(
         lowest = float(problem.min_cost)
         top = float(np.max(drawn[0]["y"]))
         cost_range = {"range": [lowest - 0.06 * (top - lowest), top * 1.02]}
-    figure = _figure(
+    return _figure(
         drawn,
         f"Four rates from the same start, {STEPS} steps each",
         names[0],
         "cost J" if one else names[1],
         xaxis={"range": list(view.box[0])},
         yaxis=cost_range if one else {"range": list(view.box[1])},
+        layout={"height": 500},
     )
-    figure.update_layout(height=500)
-    return figure

@@ -110,7 +110,15 @@ def race_history_figure(traces: Sequence[Trace], labels: Sequence[str], k: int) 
                 showlegend=False,
             )
         )
-    figure = _figure(
+    # One x-axis for both panels, drawn under the lower one, so "step k" labels both.
+    # A short panel: ticks at powers of ten only, written out (the rates may span one decade).
+    rates = np.concatenate([trace.lrs for trace in traces])
+    rates = rates[np.isfinite(rates) & (rates > 0)]
+    ticks = log_ticks(rates.min() / 2, rates.max() * 2, mantissas=(1,)) if rates.size else {}
+    rate_axis = {"domain": [0, 0.22], "title": {"text": "αₖ"}, "type": "log",
+                 "exponentformat": "power", "anchor": "x", "tickfont": {"size": FONT_SIZE - 1},
+                 **ticks}  # fmt: skip
+    return _figure(
         series,
         "Cost histories, and the rate αₖ each used",
         "step k",
@@ -128,20 +136,8 @@ def race_history_figure(traces: Sequence[Trace], labels: Sequence[str], k: int) 
                 "line": {"color": BLACK, "dash": "dot"},
             },
         ),
+        layout={"yaxis2": rate_axis, "xaxis": {"anchor": "y2"}, "height": 520},
     )
-    # One x-axis for both panels, drawn under the lower one, so "step k" labels both.
-    # A short panel: ticks at powers of ten only, written out (the rates may span one decade).
-    rates = np.concatenate([trace.lrs for trace in traces])
-    rates = rates[np.isfinite(rates) & (rates > 0)]
-    ticks = log_ticks(rates.min() / 2, rates.max() * 2, mantissas=(1,)) if rates.size else {}
-    figure.update_layout(
-        yaxis2={"domain": [0, 0.22], "title": {"text": "αₖ"}, "type": "log",
-                "exponentformat": "power", "anchor": "x", "tickfont": {"size": FONT_SIZE - 1},
-                **ticks},
-        xaxis={"anchor": "y2"},
-        height=520,
-    )  # fmt: skip
-    return figure
 
 
 def momentum_region_figure(theory: LearningRateTheory, lr: float, mu: float) -> go.Figure:

@@ -99,7 +99,7 @@ def regime_bar_figure(theory: LearningRateTheory, lr: float, steps: int) -> go.F
         )
     ]
     top = 1.08 + 0.42 * len(groups)
-    figure = _figure(
+    return _figure(
         series,
         f"Where α sits (for {count_text(steps, 'step')})",
         "learning rate α (log scale)",
@@ -112,9 +112,8 @@ def regime_bar_figure(theory: LearningRateTheory, lr: float, steps: int) -> go.F
             **log_ticks(low, high, (1,)),
         },
         yaxis={"range": [0, top], "showticklabels": False, "showgrid": False, "zeroline": False},
+        layout={"height": 300, "showlegend": False, "margin": {"t": 50, "b": 60}},
     )
-    figure.update_layout(height=300, showlegend=False, margin={"t": 50, "b": 60})
-    return figure
 
 
 def cost_ratio_figure(

@@ -55,7 +55,7 @@ def sweep_figure(result: Sweep, theory: LearningRateTheory, min_cost: float) -> 
         ),
     ]
     shapes, labels = _vertical_lines(theory)
-    figure = _figure(
+    return _figure(
         series,
         f"Sweep: {result.lrs.size} rates × up to {count_text(result.max_steps, 'step')}",
         "learning rate α (log scale)",
@@ -64,20 +64,19 @@ def sweep_figure(result: Sweep, theory: LearningRateTheory, min_cost: float) -> 
         annotations=tuple(labels),
         xaxis={"type": "log"},
         yaxis={"type": "log"},
-    )
-    figure.update_layout(
-        yaxis2={
-            "title": {"text": "steps to reach"},
-            "overlaying": "y",
-            "side": "right",
-            "type": "log",
-            "tickfont": {"size": 15},
-            "showgrid": False,
-            **_count_ticks(result.steps_to_reach[reached]),
+        layout={
+            "yaxis2": {
+                "title": {"text": "steps to reach"},
+                "overlaying": "y",
+                "side": "right",
+                "type": "log",
+                "tickfont": {"size": 15},
+                "showgrid": False,
+                **_count_ticks(result.steps_to_reach[reached]),
+            },
+            "margin": {"r": 80},
         },
-        margin={"r": 80},
     )
-    return figure
 
 
 def _count_ticks(counts: np.ndarray) -> dict:
