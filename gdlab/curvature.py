@@ -48,8 +48,12 @@ class Sharpness:
 
 
 def hessian_operator(problem, theta: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-    """v ↦ ∇²J(θ)·v from what the problem gives: `hvp(θ, v)`, else `hessian_at(θ)`, else a
+    """v ↦ ∇²J(θ)·v from what the problem gives: its own `hessian_operator(θ)` (which shares
+    the work that depends on θ alone), else `hvp(θ, v)`, else `hessian_at(θ)`, else a
     quadratic's constant `hessian()`."""
+    if hasattr(problem, "hessian_operator"):
+        own = problem.hessian_operator(theta)
+        return lambda vector: np.asarray(own(vector), dtype=np.float64)
     if hasattr(problem, "hvp"):
         return lambda vector: np.asarray(problem.hvp(theta, vector), dtype=np.float64)
     if hasattr(problem, "hessian_at"):

@@ -19,8 +19,15 @@ def matvec(matrices: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     return out
 
 
+# Longer last axes (a network's parameters, never a batched run's) take one reduction: unrolled,
+# its 49 passes would cost more than the network's whole gradient.
+UNROLL_MAX = 8
+
+
 def dot_last(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Σⱼ aⱼbⱼ over the last axis, unrolled like matvec."""
+    """Σⱼ aⱼbⱼ over the last axis, unrolled like matvec up to UNROLL_MAX terms."""
+    if a.shape[-1] > UNROLL_MAX:
+        return np.einsum("...j,...j->...", a, b)
     out = a[..., 0] * b[..., 0]
     for j in range(1, a.shape[-1]):
         out = out + a[..., j] * b[..., j]

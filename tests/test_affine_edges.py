@@ -57,3 +57,19 @@ def test_block_maps_and_advance_are_quiet_on_an_overflowing_map():
     np.testing.assert_allclose(thetas[:2], want_thetas[:2], rtol=1e-13)
     assert not np.isfinite(powers[3]).all()
     assert not np.isfinite(thetas[2]).all()
+
+
+def test_a_long_dot_product_is_one_reduction_with_the_same_value():
+    # A network's 49 parameters: past UNROLL_MAX terms, Σaⱼbⱼ is one einsum, still exact to
+    # rounding against math.fsum, row by row of a batch and for one vector.
+    import math
+
+    from gdlab.linalg import UNROLL_MAX
+
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=(4, 49)), rng.normal(size=(4, 49))
+    assert a.shape[-1] > UNROLL_MAX
+    exact = [math.fsum(row_a * row_b) for row_a, row_b in zip(a, b, strict=True)]
+    np.testing.assert_allclose(dot_last(a, b), exact, rtol=1e-13)
+    np.testing.assert_allclose(dot_last(a[0], b[0]), exact[0], rtol=1e-13)
+    np.testing.assert_allclose(squared_norm(a[1]), math.fsum(a[1] ** 2), rtol=1e-13)

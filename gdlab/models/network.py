@@ -26,6 +26,7 @@ He-normal, N(0, 2/m) (He et al. 2015), and the linear output layer Glorot-unifor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -238,38 +239,50 @@ class OneHiddenLayer:
     # -- curvature: the backward pass differentiated along v -----------------------------------
 
     def hvp(self, theta: np.ndarray, vector: np.ndarray) -> np.ndarray:
-        """∇²J(θ)·v, exactly: each line of the forward and backward pass, differentiated along
-        θ + εv at ε = 0 (a dotted name is that derivative; R{·} in Pearlmutter 1994)."""
+        """∇²J(θ)·v, exactly (see `hessian_operator`)."""
+        return self.hessian_operator(theta)(vector)
+
+    def hessian_operator(self, theta: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        """v ↦ ∇²J(θ)·v, exactly: each line of the forward and backward pass, differentiated
+        along θ + εv at ε = 0 (a dotted name is that derivative; R{·} in Pearlmutter 1994).
+        What depends on θ alone is computed once, so Lanczos's products at one θ share it."""
         z = self.inputs
         weights, biases, out_weights, out_bias = self.unpack(theta)
-        dot_weights, dot_biases, dot_out_weights, dot_out_bias = self.unpack(vector)
         with np.errstate(all="ignore"):
-            # forward, and its derivative along v
             pre = z @ weights.T + biases
-            dot_pre = z @ dot_weights.T + dot_biases  # a = W₁z + b₁ is linear in θ
             hidden, slope, bend = _activation(self.activation, pre)
-            dot_hidden = slope * dot_pre  # u = f(a): u̇ = f′(a)ȧ
             out = hidden @ out_weights + out_bias
-            dot_out = dot_hidden @ out_weights + hidden @ dot_out_weights + dot_out_bias
             _, dlosses, curvature = self._loss(out, self.targets)
-            # backward, and its derivative along v (product rule on each line of _pass)
             d_out = dlosses / out.size
-            dot_d_out = curvature * dot_out / out.size  # d/dε of ℓ′(ŷ)/n is ℓ″(ŷ)ẏ/n
-            dot_d_out_weights = dot_hidden.T @ d_out + hidden.T @ dot_d_out
-            dot_d_out_bias = dot_d_out.sum()
             d_hidden = np.outer(d_out, out_weights)
-            dot_d_hidden = np.outer(dot_d_out, out_weights) + np.outer(d_out, dot_out_weights)
-            dot_d_pre = dot_d_hidden * slope + d_hidden * bend * dot_pre  # (f′(a))˙ = f″(a)ȧ
-            dot_d_weights = dot_d_pre.T @ z
-            dot_d_biases = dot_d_pre.sum(axis=0)
-        return np.concatenate(
-            [dot_d_weights.ravel(), dot_d_biases, dot_d_out_weights, [dot_d_out_bias]]
-        )
+            d_hidden_bend = d_hidden * bend
+            curvature_n = curvature / out.size
+
+        def apply(vector: np.ndarray) -> np.ndarray:
+            dot_weights, dot_biases, dot_out_weights, dot_out_bias = self.unpack(vector)
+            with np.errstate(all="ignore"):
+                # the forward pass's derivative along v
+                dot_pre = z @ dot_weights.T + dot_biases  # a = W₁z + b₁ is linear in θ
+                dot_hidden = slope * dot_pre  # u = f(a): u̇ = f′(a)ȧ
+                dot_out = dot_hidden @ out_weights + hidden @ dot_out_weights + dot_out_bias
+                # the backward pass's, by the product rule on each line of _pass
+                dot_d_out = curvature_n * dot_out  # d/dε of ℓ′(ŷ)/n is ℓ″(ŷ)ẏ/n
+                dot_d_out_weights = dot_hidden.T @ d_out + hidden.T @ dot_d_out
+                dot_d_out_bias = dot_d_out.sum()
+                dot_d_hidden = np.outer(dot_d_out, out_weights) + np.outer(d_out, dot_out_weights)
+                dot_d_pre = dot_d_hidden * slope + d_hidden_bend * dot_pre  # (f′(a))˙ = f″(a)ȧ
+                dot_d_weights = dot_d_pre.T @ z
+                dot_d_biases = dot_d_pre.sum(axis=0)
+            return np.concatenate(
+                [dot_d_weights.ravel(), dot_d_biases, dot_d_out_weights, [dot_d_out_bias]]
+            )
+
+        return apply
 
     def hessian_at(self, theta: np.ndarray) -> np.ndarray:
         """∇²J(θ), column by column from n_params Hessian-vector products."""
-        identity = np.eye(self.n_params)
-        columns = [self.hvp(theta, unit) for unit in identity]
+        apply = self.hessian_operator(theta)
+        columns = [apply(unit) for unit in np.eye(self.n_params)]
         hessian = np.column_stack(columns)
         return (hessian + hessian.T) / 2  # symmetric in exact arithmetic; rounding only
 
