@@ -18,6 +18,11 @@ from gdlab.figures.descent_line import descent_line_figure
 from gdlab.figures.model_fit import model_fit_figure
 from gdlab.figures.sharpness import sharpness_figure
 from gdlab.figures.step import history_figure
+from gdlab.figures.trajectory_plane import (
+    TrajectoryPlane,
+    trajectory_plane,
+    trajectory_plane_figure,
+)
 from gdlab.models.network import MAX_WIDTH
 from gdlab.teaching import lessons
 from gdlab.teaching.curved_models import (
@@ -62,6 +67,15 @@ def curved_run(key: str, width: int, activation: str, lr: float, steps: int, see
     bound = problem.curvature_bound() if logistic else None
     verdict = judge_curved(trace, record, lr, bound=bound, separable=logistic and problem.separable)
     return CurvedRun(problem, trace, record, verdict, bound)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def run_plane(
+    key: str, width: int, activation: str, lr: float, steps: int, seed: int
+) -> TrajectoryPlane:
+    """The landscape plane of that run (J at every grid point: the slow part), cached too."""
+    run = curved_run(key, width, activation, lr, steps, seed)
+    return trajectory_plane(run.problem, run.trace)
 
 
 def use_edge_preset() -> None:
@@ -182,3 +196,10 @@ def beyond_section() -> None:
                              classification=choice.task == "classification"),
             config=CHART_CONFIG, key="beyond_fit",
         )  # fmt: skip
+        left, right = st.columns(2)
+        plane = run_plane(key, width, activation, lr, steps, seed)
+        left.plotly_chart(trajectory_plane_figure(plane, k), config=CHART_CONFIG,
+                          key="beyond_plane")  # fmt: skip
+        right.markdown(
+            lessons.plane_note(problem.n_params, (plane.explained[0], plane.explained[1]))
+        )

@@ -21,19 +21,20 @@ def boxes(at) -> str:
 
 
 @pytest.mark.parametrize("key", MODELS)
-def test_every_model_runs_and_draws_four_clean_charts(key):
+def test_every_model_runs_and_draws_five_clean_charts(key):
     at = open_page(section="beyond", beyond_steps="150")
     at.selectbox(key="beyond_model").set_value(key).run()
     at.slider(key="beyond_k").set_value(75).run()
     assert_clean(at)
     titles = list(charts(at))
-    assert len(titles) == 4
+    assert len(titles) == 5
     for prefix in TITLES:
         assert any(t.startswith(prefix) for t in titles), titles
     fit = "Predicted probability" if MODELS[key].task == "classification" else "Data and the model"
     if key == "logistic_separable":
         fit = "Decision boundary"
     assert any(t.startswith(f"{fit} at step 75") for t in titles), titles
+    assert "The landscape around the path, to step 75" in titles
     # The sidebar's straight-line verdict is not shown: this section has its own run.
     assert "α_crit" not in boxes(at)
 
@@ -138,3 +139,20 @@ def test_the_sidebar_says_its_controls_are_not_this_sections(section):
     at.run()
     assert not any("sets its own cost" in box.value for box in at.sidebar.info)
     assert at.session_state["lr"] == 0.002  # the sidebar kept its α meanwhile
+
+
+def test_the_landscape_plane_is_the_runs_and_costs_are_j_on_it():
+    from gdlab.figures.trajectory_plane import trajectory_plane
+
+    at = open_page(section="beyond", beyond_steps="200", beyond_lr="0.1", beyond_k="50")
+    problem = model_choice("network_pressure").build(16, "tanh")
+    trace = descend(problem, initial_theta(problem, 0), 0.1, 200)
+    plane = trajectory_plane(problem, trace)
+    spec = chart(at, "The landscape around the path, to step 50")
+    contour = spec["data"][0]
+    np.testing.assert_allclose(decode(contour["z"]), np.log10(plane.costs), rtol=1e-6)
+    marker = series(spec, "θₖ at step 50")
+    np.testing.assert_allclose([decode(marker["x"])[0], decode(marker["y"])[0]], plane.path[50])
+    share = f"{100 * plane.explained[0]:.0f}%"
+    assert share in spec["layout"]["xaxis"]["title"]["text"]
+    assert any("principal directions" in m.value and share in m.value for m in at.markdown)

@@ -73,3 +73,9 @@ def test_the_condition_note_and_the_derivative_lab_reading_print_their_numbers()
     assert "κ = λ_max/λ_min = **9**" in note and "= 0.8 per step" in note
     reading = lessons.difference_errors(3, "θ", 1234.5, 2e-9, 3e-5)
     assert "k = 3" in reading and "**1234.5**" in reading and "2×10⁻⁹" in reading
+
+
+def test_the_plane_note_gives_each_share_and_their_sum():
+    note = lessons.plane_note(49, (0.958, 0.030))
+    assert "49 dimensions" in note and "96% and 3%" in note and "99% together" in note
+    assert "Li et al." in note

@@ -131,6 +131,21 @@ BEYOND_QUADRATICS = (
     "number. Here it is not: the **sharpness** λ_max(∇²J(θₖ)) changes along the run, and "
     "so does the rate 2/λ_max that is stable where the run is."
 )
+
+
+def plane_note(n_params: int, explained: tuple[float, float]) -> str:
+    """What the landscape plane of Beyond quadratics shows, with its two shares of the path."""
+    first, second = (f"{100 * share:.0f}%" for share in explained)
+    together = f"{100 * (explained[0] + explained[1]):.0f}%"
+    return (
+        f"θ moves in {n_params:,} dimensions, but most of a run's motion lies in a few: "
+        f"δ₁ and δ₂ are the path's two leading principal directions ({first} and {second} of "
+        f"its spread, {together} together; Li et al., NeurIPS 2018). The contours are J "
+        "itself on that plane through the run's last point; the path is drawn as its shadow "
+        "on the plane, so where it holds less than all of the spread the true path lies off it."
+    )
+
+
 TWO_MISTAKES = (
     "A widely read derivation of gradient descent for least squares makes two mistakes. "
     "Each runs here beside the correct update, from the sidebar's data, start, α and steps."
