@@ -7,6 +7,11 @@ run is also timed with J and ∇J taken from two calls (two forward passes a ste
 before it used `cost_and_gradient`), to show what the one-pass loop saves. gtol = 0 keeps every
 run at its full 1,000 steps.
 
+Then a sweep of 50 rates (geometric, 0.001 to 3, the fast ones diverge) on the same network:
+one batched computation with an α axis (`sweep_rates`) against 50 separate runs of descend,
+timed in the same run (goal: at least 3× faster), with the largest relative difference of the
+final costs (the numbers must be the separate runs', to rounding).
+
 Run alone with `.venv/bin/python benchmarks/bench_models.py`.
 """
 
@@ -15,6 +20,8 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -26,8 +33,10 @@ import gdlab  # noqa: E402
 from gdlab.curvature import sharpness_along  # noqa: E402
 from gdlab.models.logistic import penguin_species  # noqa: E402
 from gdlab.models.network import OneHiddenLayer  # noqa: E402
+from gdlab.running.rate_sweep import sweep_rates  # noqa: E402
 
 STEPS, EVERY, REPEATS, GOAL_MS = 1_000, 10, 5, 100.0
+RATES, SWEEP_GOAL = np.geomspace(1e-3, 3.0, 50), 3.0
 
 
 class TwoPasses:
@@ -73,6 +82,13 @@ def measure() -> list[dict]:
         lambda: gdlab.descend(penguins, [0.0, 0.0], 1.0, STEPS, gtol=0.0)
     )
     logistic_curvature, _ = _best(lambda: sharpness_along(penguins, logistic_trace, every=EVERY))
+    batched, swept = _best(lambda: sweep_rates(net, theta0, RATES, STEPS))
+    start = time.perf_counter()
+    separate = [gdlab.descend(net, theta0, float(rate), STEPS) for rate in RATES]
+    one_by_one = time.perf_counter() - start
+    finals = np.array([trace.costs[-1] for trace in separate])
+    difference = float(np.max(np.abs(swept.final_costs - finals) / np.abs(finals)))
+    speedup = one_by_one / batched
     label = f"network 16 tanh, n = {net.n}, {STEPS:,} steps"
     return [
         _row(f"{label}: descend, one pass a step (best of {REPEATS})", f"{one_pass * 1e3:.1f} ms"),
@@ -85,6 +101,19 @@ def measure() -> list[dict]:
         _row(
             f"logistic, penguins (n = {penguins.n}), {STEPS:,} steps: descend + sharpness",
             f"{logistic_run * 1e3:.1f} + {logistic_curvature * 1e3:.1f} ms",
+        ),
+        _row(
+            f"{label}: sweep of {RATES.size} rates, batched ({batched * 1e3:.0f} ms) against "
+            f"{RATES.size} separate runs ({one_by_one * 1e3:.0f} ms)",
+            f"{speedup:.1f}× faster",
+            f"≥ {SWEEP_GOAL:g}×",
+            speedup >= SWEEP_GOAL,
+        ),
+        _row(
+            f"{label}: sweep of {RATES.size} rates, final costs against the separate runs",
+            f"largest relative difference {difference:.1e}",
+            "≤ 1e-9",
+            difference <= 1e-9,
         ),
     ]
 

@@ -229,6 +229,65 @@ class OneHiddenLayer:
         """J and ∇J from one forward pass."""
         return self._pass(theta, None)
 
+    def costs_and_gradients(
+        self, thetas: np.ndarray, work: dict | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """J and ∇J for R parameter vectors at once, thetas (R, n_params): `_pass` line by line
+        with an R axis in front, for a sweep of many rates in one computation.
+
+        The (R, n, width) arrays are written into buffers kept in `work` (pass the same dict
+        at every step): allocating them afresh costs more than the arithmetic, since memory
+        that large is mapped and zeroed anew each time."""
+        thetas = np.asarray(thetas, dtype=np.float64)
+        if thetas.ndim != 2 or thetas.shape[1] != self.n_params:
+            raise ValueError(
+                f"The 'thetas' parameter of OneHiddenLayer.costs_and_gradients must have shape "
+                f"(R, {self.n_params}). Got shape {thetas.shape} instead."
+            )
+        work = {} if work is None else work
+        rates, (h, m), n = len(thetas), (self.width, self.n_inputs), self.n
+
+        def buffer(name: str) -> np.ndarray:
+            if work.get(name) is None or work[name].shape != (rates, n, h):
+                work[name] = np.empty((rates, n, h))
+            return work[name]
+
+        weights = thetas[:, : h * m].reshape(rates, h, m)
+        biases = thetas[:, h * m : h * m + h]
+        out_weights = thetas[:, h * m + h : h * m + 2 * h]
+        out_bias = thetas[:, -1]
+        z = self.inputs
+        with np.errstate(all="ignore"):
+            if m == 1:  # one input: an outer product, cheaper than a batched matmul
+                pre = np.multiply(z[None, :, 0, None], weights[:, None, :, 0], out=buffer("pre"))
+            else:
+                pre = np.matmul(z, weights.transpose(0, 2, 1), out=buffer("pre"))
+            pre += biases[:, None, :]  # a = W₁z + b₁
+            hidden, slope = buffer("hidden"), buffer("slope")
+            if self.activation == "tanh":  # u = tanh(a), f′(a) = 1 − u²
+                np.tanh(pre, out=hidden)
+                np.multiply(hidden, hidden, out=slope)
+                np.subtract(1.0, slope, out=slope)
+            else:  # u = max(a, 0), f′(a) = 1 for a > 0, else 0
+                np.maximum(pre, 0.0, out=hidden)
+                np.heaviside(pre, 0.0, out=slope)
+            out = (hidden @ out_weights[:, :, None])[:, :, 0] + out_bias[:, None]  # ŷ = w₂ᵀu + b₂
+            losses, dlosses, _ = self._loss(out, self.targets[None, :])
+            costs = losses.mean(axis=1)  # J = mean ℓ(ŷᵢ)
+            d_out = dlosses / n  # ∂J/∂ŷᵢ = ℓ′(ŷᵢ)/n
+            d_out_weights = (d_out[:, None, :] @ hidden)[:, 0, :]  # ∂ŷ/∂w₂ = u
+            d_out_bias = d_out.sum(axis=1)  # ∂ŷ/∂b₂ = 1
+            # ∂J/∂a = ∂J/∂ŷ · w₂ · f′(a), never formed: w₂ⱼ is a common factor of unit j, so
+            # ∂J/∂W₁ = w₂ⱼ·Σᵢ ∂J/∂ŷᵢ · f′(aᵢⱼ) · zᵢ and ∂J/∂b₁ = w₂ⱼ·Σᵢ ∂J/∂ŷᵢ · f′(aᵢⱼ) are two
+            # products with f′(a), two passes over (R, n, width) fewer.
+            weighted = d_out[:, :, None] * z[None, :, :]  # (R, n, m): ∂J/∂ŷᵢ · zᵢ
+            d_weights = out_weights[:, :, None] * (slope.transpose(0, 2, 1) @ weighted)
+            d_biases = out_weights * (d_out[:, None, :] @ slope)[:, 0, :]
+        grads = np.concatenate(
+            [d_weights.reshape(rates, -1), d_biases, d_out_weights, d_out_bias[:, None]], axis=1
+        )
+        return costs, grads
+
     def cost_per_sample(self, theta: np.ndarray, rows: np.ndarray | None = None) -> float:
         """J over the chosen rows (all by default)."""
         return self._pass(theta, rows, backward=False)[0]
