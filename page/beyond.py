@@ -16,6 +16,7 @@ import gdlab
 from gdlab.curvature import SharpnessRecord, sharpness_along
 from gdlab.figures.descent_line import descent_line_figure
 from gdlab.figures.model_fit import model_fit_figure
+from gdlab.figures.rate_sweep import rate_sweep_figure
 from gdlab.figures.sharpness import sharpness_figure
 from gdlab.figures.step import history_figure
 from gdlab.figures.trajectory_plane import (
@@ -24,6 +25,7 @@ from gdlab.figures.trajectory_plane import (
     trajectory_plane_figure,
 )
 from gdlab.models.network import MAX_WIDTH
+from gdlab.running.rate_sweep import RateSweep, sweep_rates
 from gdlab.teaching import lessons
 from gdlab.teaching.curved_models import (
     EDGE_OF_STABILITY,
@@ -41,7 +43,7 @@ from page.sidebar import clamp_state
 from page.state import defaults
 
 KEYS = ("beyond_model", "beyond_width", "beyond_act", "beyond_lr", "beyond_steps",
-        "beyond_seed", "beyond_k")  # fmt: skip
+        "beyond_seed", "beyond_k", "beyond_sweep")  # fmt: skip
 ACTIVATION_NAMES = {"tanh": "tanh", "relu": "ReLU"}
 VERDICT_BOXES = {"edge": st.info, "separable": st.info, "converged": st.success,
                  "stable": st.success, "above_edge": st.warning, "diverging": st.error}  # fmt: skip
@@ -76,6 +78,39 @@ def run_plane(
     """The landscape plane of that run (J at every grid point: the slow part), cached too."""
     run = curved_run(key, width, activation, lr, steps, seed)
     return trajectory_plane(run.problem, run.trace)
+
+
+SWEEP_RATES = 30  # from 2/λ_max(θ₀)/100 to 20 times it
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def run_sweep(
+    key: str, width: int, activation: str, steps: int, seed: int, start_sharpness: float
+) -> RateSweep:
+    """SWEEP_RATES rates around the start's local limit, one batched run for the network."""
+    problem = model_choice(key).build(width, activation)
+    edge = 2.0 / start_sharpness
+    lrs = np.clip(np.geomspace(edge / 100, edge * 20, SWEEP_RATES), LR_MIN, LR_MAX)
+    theta0 = initial_theta(problem, seed)
+    if hasattr(problem, "costs_and_gradients"):
+        return sweep_rates(problem, theta0, np.unique(lrs), steps)
+    runs = [gdlab.descend(problem, theta0, float(lr), steps) for lr in np.unique(lrs)]
+    return _as_sweep(np.unique(lrs), runs, steps)
+
+
+def _as_sweep(lrs: np.ndarray, runs: list, steps: int) -> RateSweep:
+    """Separate runs (logistic regression: two or three parameters, no batch needed) as one
+    RateSweep, so both models draw the same chart."""
+    costs = np.full((lrs.size, steps + 1), np.nan)
+    for row, run in zip(costs, runs, strict=True):
+        row[: run.costs.size] = run.costs
+    return RateSweep(
+        lrs=lrs, costs=costs, final_thetas=np.array([run.theta for run in runs]),
+        n_steps=np.array([run.n_steps for run in runs]),
+        statuses=tuple(run.status for run in runs),
+        diverged_at=np.array([run.diverged_at if run.diverged else -1 for run in runs]),
+        max_steps=steps,
+    )  # fmt: skip
 
 
 def use_edge_preset() -> None:
@@ -203,3 +238,18 @@ def beyond_section() -> None:
         right.markdown(
             lessons.plane_note(problem.n_params, (plane.explained[0], plane.explained[1]))
         )
+    start_sharpness = float(run.record.sharpness[0]) if run.record.sharpness.size else 0.0
+    if (
+        start_sharpness > 0
+        and np.isfinite(start_sharpness)
+        and st.toggle(
+            f"Sweep α too: {SWEEP_RATES} rates around 2/λ_max(θ₀), each run for {steps:,} steps",
+            key="beyond_sweep",
+        )
+    ):
+        with st.spinner("Running every rate (for the network, all at once)…"):
+            result = run_sweep(key, width, activation, steps, seed, start_sharpness)
+        left, right = st.columns(2)
+        left.plotly_chart(rate_sweep_figure(result, lr, start_sharpness), config=CHART_CONFIG,
+                          key="beyond_rate_sweep")  # fmt: skip
+        right.markdown(lessons.curved_sweep_note(result.lrs, result.statuses, start_sharpness))

@@ -164,6 +164,7 @@ FIELDS: dict[str, LinkField] = {
     "beyond_steps": LinkField(_number(1, MAX_PAGE_STEPS, integer=True), 1000),
     "beyond_seed": LinkField(_number(0, 2**31 - 1, integer=True), 0),
     "beyond_k": LinkField(_number(0, MAX_PAGE_STEPS, integer=True), 0),
+    "beyond_sweep": LinkField(_flag, False),
     "section": LinkField(_choice(*SECTIONS), "step"),
     "present": LinkField(_flag, False),  # presentation mode, for a teacher's shared link
 }

@@ -32,7 +32,7 @@ KEYS = {
     "formula_params": "custom_params", "formula_lr": "custom_lr",
     "formula_steps": "custom_steps", "formula_optimizer": "custom_optimizer",
     **{name: name for name in ("beyond_model", "beyond_width", "beyond_act", "beyond_lr",
-                               "beyond_steps", "beyond_seed", "beyond_k")},
+                               "beyond_steps", "beyond_seed", "beyond_k", "beyond_sweep")},
     "present": "present",
 }  # fmt: skip
 THETA0_FROM_LINK = "_theta0_from_link"

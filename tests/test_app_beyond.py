@@ -156,3 +156,31 @@ def test_the_landscape_plane_is_the_runs_and_costs_are_j_on_it():
     share = f"{100 * plane.explained[0]:.0f}%"
     assert share in spec["layout"]["xaxis"]["title"]["text"]
     assert any("principal directions" in m.value and share in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("key", ["network_pressure", "logistic_penguins"])
+def test_the_rate_sweep_is_separate_runs_and_says_what_2_over_lambda_missed(key):
+    at = open_page(section="beyond", beyond_model=key, beyond_steps="200")
+    assert not [c for c in charts(at) if c.startswith("Sweep:")]  # off until asked for
+    at.toggle(key="beyond_sweep").set_value(True).run()
+    assert_clean(at)
+    spec = chart(at, "Sweep: ")
+    problem = model_choice(key).build(16, "tanh")
+    theta0 = initial_theta(problem, 0)
+    start = sharpness_along(problem, descend(problem, theta0, 0.05, 200), every=1000).sharpness[0]
+    edge = series(spec, "2/λ_max(θ₀)")
+    assert decode(edge["x"])[0] == pytest.approx(2 / start, rel=1e-9)
+    lowest = series(spec, "lowest J the run reached")
+    rates, costs = decode(lowest["x"]), decode(lowest["y"])
+    for rate, cost in list(zip(rates, costs, strict=True))[::7]:
+        assert cost == pytest.approx(descend(problem, theta0, rate, 200).costs.min(), rel=1e-9)
+    grid = np.unique(np.clip(np.geomspace(2 / start / 100, 2 / start * 20, 30), 1e-6, 10.0))
+    statuses = [descend(problem, theta0, float(rate), 200).status for rate in grid]
+    diverged = statuses.count("diverged")
+    names = [trace["name"] for trace in spec["data"]]
+    assert (f"diverged ({diverged} of {grid.size} rates)" in names) == (diverged > 0)
+    assert rates.size == grid.size - diverged
+    above = [status for rate, status in zip(grid, statuses, strict=True) if rate > 2 / start]
+    note = next(m.value for m in at.markdown if "2/λ_max(θ₀)" in m.value)
+    assert f"{len(above)} of these rates are above" in note
+    assert f"here {sum(s != 'diverged' for s in above)} of them did not" in note

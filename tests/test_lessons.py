@@ -79,3 +79,12 @@ def test_the_plane_note_gives_each_share_and_their_sum():
     note = lessons.plane_note(49, (0.958, 0.030))
     assert "49 dimensions" in note and "96% and 3%" in note and "99% together" in note
     assert "Li et al." in note
+
+
+def test_the_curved_sweep_note_counts_the_rates_above_the_starts_limit():
+    note = lessons.curved_sweep_note(
+        [0.1, 0.3, 0.5, 0.9], ["max_steps", "converged", "max_steps", "diverged"], 5.0
+    )
+    assert "2 of these rates are above 2/λ_max(θ₀) = 0.4" in note
+    assert "here 1 of them did not" in note
+    assert "Every rate here is below" in lessons.curved_sweep_note([0.1], ["converged"], 5.0)

@@ -18,7 +18,8 @@ def test_round_trip_of_every_field():
         "formula_params": 2, "formula_theta0": (1.0, -0.5), "formula_lr": 0.1,
         "formula_steps": 500, "formula_optimizer": "adam",
         "beyond_model": "logistic_faithful", "beyond_width": 4, "beyond_act": "relu",
-        "beyond_lr": 0.3, "beyond_steps": 700, "beyond_seed": 5, "beyond_k": 9, "present": True,
+        "beyond_lr": 0.3, "beyond_steps": 700, "beyond_seed": 5, "beyond_k": 9,
+        "beyond_sweep": True, "present": True,
     }  # fmt: skip
     assert set(values) == set(FIELDS)
     query = write_link(values)

@@ -51,6 +51,7 @@ STATES = {
     "&beyond_k=500",
     "section beyond, classification": "?section=beyond&beyond_model=network_penguins"
     "&beyond_lr=0.5&beyond_k=600",
+    "section beyond, rate sweep": "?section=beyond&beyond_sweep=1",
     # Presentation mode (page/presentation.py), as a teacher's link opens it.
     "presenting": "?present=1",
     "presenting, diverging": "?present=1&lr=0.005",

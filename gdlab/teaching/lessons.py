@@ -146,6 +146,25 @@ def plane_note(n_params: int, explained: tuple[float, float]) -> str:
     )
 
 
+def curved_sweep_note(lrs, statuses, start_sharpness: float) -> str:
+    """What a sweep on a curved cost shows about 2/λ_max(θ₀), the start's local limit."""
+    edge = 2.0 / start_sharpness if start_sharpness > 0 else float("inf")
+    above = [status for lr, status in zip(lrs, statuses, strict=True) if lr > edge]
+    survived = sum(status != "diverged" for status in above)
+    if not above:
+        return (
+            f"Every rate here is below 2/λ_max(θ₀) = {number_text(edge)}, the limit a "
+            "quadratic with the start's curvature would set."
+        )
+    return (
+        f"{len(above)} of these rates are above 2/λ_max(θ₀) = {number_text(edge)}, where a "
+        f"quadratic with the start's curvature diverges at every one; here {survived} of them "
+        "did not. A step that overshoots along the sharpest direction moves θ to where the "
+        "cost curves less, and the run carries on there, at the edge of stability: the local "
+        "limit at the start is not the limit of the run."
+    )
+
+
 TWO_MISTAKES = (
     "A widely read derivation of gradient descent for least squares makes two mistakes. "
     "Each runs here beside the correct update, from the sidebar's data, start, α and steps."
