@@ -63,7 +63,11 @@ TESTS = {
     "running/schedules": ["test_schedules.py", "test_schedule_values.py"],
     "derivatives": ["test_derivatives.py", "test_gradient_check.py", "test_derivative_inputs.py"],
     "teaching/verdict": ["test_verdict.py", "test_verdict_thresholds.py"],
-    "expressions/*": ["test_expressions.py", "test_expression_round_trip.py"],
+    "expressions/*": [
+        "test_expressions.py",
+        "test_expression_round_trip.py",
+        "test_expression_survivors.py",
+    ],
 }
 
 
