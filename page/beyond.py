@@ -113,6 +113,14 @@ def _as_sweep(lrs: np.ndarray, runs: list, steps: int) -> RateSweep:
     )  # fmt: skip
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def descent_line(key: str, width: int, activation: str, lr: float, steps: int, seed: int, k: int):
+    """The cost along −∇J at step k: 150 costs of the model, kept for each (run, k), since a
+    rerun for something else (the sidebar's α) changes nothing here."""
+    run = curved_run(key, width, activation, lr, steps, seed)
+    return descent_line_figure(run.problem, run.trace, k)
+
+
 def use_edge_preset() -> None:
     """The classroom preset (a button callback: runs before the page)."""
     preset = EDGE_OF_STABILITY
@@ -217,8 +225,8 @@ def beyond_section() -> None:
             rises_words += ": at the edge of stability it falls overall, not monotonically"
         right.caption(rises_words + "." if rises else "The cost fell at every step.")
         left, right = st.columns(2)
-        left.plotly_chart(descent_line_figure(problem, trace, k), config=CHART_CONFIG,
-                          key="beyond_line")  # fmt: skip
+        left.plotly_chart(descent_line(key, width, activation, lr, steps, seed, k),
+                          config=CHART_CONFIG, key="beyond_line")  # fmt: skip
         grad_norm = float(np.linalg.norm(trace.grads[k]))
         left.caption(
             "φ(t) = J(θₖ + t·u) with u = −∇J(θₖ)/‖∇J(θₖ)‖: the tangent at t = 0 has slope "

@@ -212,7 +212,7 @@ class OneHiddenLayer:
             d_out = dlosses / out.size  # ∂J/∂ŷᵢ = ℓ′(ŷᵢ)/n
             d_out_weights = hidden.T @ d_out  # ∂ŷ/∂w₂ = u
             d_out_bias = d_out.sum()  # ∂ŷ/∂b₂ = 1
-            d_hidden = np.outer(d_out, out_weights)  # ∂ŷ/∂u = w₂
+            d_hidden = d_out[:, None] * out_weights  # ∂ŷ/∂u = w₂
             d_pre = d_hidden * slope  # ∂u/∂a = f′(a)
             d_weights = d_pre.T @ z  # ∂a/∂W₁ = zᵀ
             d_biases = d_pre.sum(axis=0)  # ∂a/∂b₁ = 1
@@ -313,7 +313,7 @@ class OneHiddenLayer:
             out = hidden @ out_weights + out_bias
             _, dlosses, curvature = self._loss(out, self.targets)
             d_out = dlosses / out.size
-            d_hidden = np.outer(d_out, out_weights)
+            d_hidden = d_out[:, None] * out_weights
             d_hidden_bend = d_hidden * bend
             curvature_n = curvature / out.size
 
@@ -328,7 +328,7 @@ class OneHiddenLayer:
                 dot_d_out = curvature_n * dot_out  # d/dε of ℓ′(ŷ)/n is ℓ″(ŷ)ẏ/n
                 dot_d_out_weights = dot_hidden.T @ d_out + hidden.T @ dot_d_out
                 dot_d_out_bias = dot_d_out.sum()
-                dot_d_hidden = np.outer(dot_d_out, out_weights) + np.outer(d_out, dot_out_weights)
+                dot_d_hidden = dot_d_out[:, None] * out_weights + d_out[:, None] * dot_out_weights
                 dot_d_pre = dot_d_hidden * slope + d_hidden_bend * dot_pre  # (f′(a))˙ = f″(a)ȧ
                 dot_d_weights = dot_d_pre.T @ z
                 dot_d_biases = dot_d_pre.sum(axis=0)
