@@ -21,11 +21,11 @@ from gdlab.figures.common import (
     CURVE_POINTS,
     FONT_SIZE,
     GREEN,
-    ORANGE,
     SKY,
     VERMILLION,
     _axis,
     _scatter,
+    diamond_marker,
     log_ticks,
     star_point,
     thin_indices,
@@ -202,12 +202,7 @@ def _moving(problem, trace: Trace, view: View, history, steps, k: int) -> list[d
             [] if here is None else [here[1]],
             "θₖ",
             mode="markers",
-            marker={
-                "color": ORANGE,
-                "size": 16,
-                "symbol": "diamond",
-                "line": {"color": "black", "width": 1.5},
-            },
+            marker=diamond_marker(),
         )
         touch = ([], [])
     return [

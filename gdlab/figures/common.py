@@ -146,6 +146,17 @@ def star_point(x: float, y: float, name: str) -> dict:
     return _scatter([x], [y], name, mode="markers", marker=marker)
 
 
+def diamond_marker() -> dict:
+    """The marker of the point that matters now (θₖ, your (α, μ), where a run stops): an
+    orange diamond outlined in black, which reads on a map's colours and on white."""
+    return {
+        "color": ORANGE,
+        "size": 16,
+        "symbol": "diamond",
+        "line": {"color": BLACK, "width": 1.5},
+    }
+
+
 def _arrow(start, end, color: str = BLACK) -> dict:
     return {
         "x": float(end[0]),

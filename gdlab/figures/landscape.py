@@ -16,13 +16,13 @@ from gdlab.figures.common import (
     CONTOUR_POINTS,
     CURVE_POINTS,
     GREEN,
-    ORANGE,
     SKY,
     VERMILLION,
     _arrow,
     _figure,
     _label,
     _scatter,
+    diamond_marker,
     star_point,
     thin_indices,
 )
@@ -246,12 +246,7 @@ def contour_figure(
                 [trace.thetas[k, 1]],
                 f"θₖ at step {k}",
                 mode="markers",
-                marker={
-                    "color": ORANGE,
-                    "size": 16,
-                    "symbol": "diamond",
-                    "line": {"color": BLACK, "width": 1.5},
-                },
+                marker=diamond_marker(),
             )
         )
         if k < trace.n_steps:

@@ -18,6 +18,7 @@ from gdlab.figures.common import (
     VERMILLION,
     _figure,
     _scatter,
+    diamond_marker,
     log_ticks,
     thin_indices,
 )
@@ -202,12 +203,7 @@ def _paths_over_contours(problem: LinearRegression, lesson: WithoutX) -> go.Figu
                 [end[1]],
                 "where the run without x stops",
                 mode="markers",
-                marker={
-                    "color": ORANGE,
-                    "size": 16,
-                    "symbol": "diamond",
-                    "line": {"color": BLACK, "width": 1.5},
-                },
+                marker=diamond_marker(),
             )
         )
     figure = _figure(
@@ -266,12 +262,7 @@ def without_x_fit_figure(
             [lesson.mean_point[1]],
             "mean point (x̄, ȳ)",
             mode="markers",
-            marker={
-                "color": ORANGE,
-                "size": 16,
-                "symbol": "diamond",
-                "line": {"color": BLACK, "width": 1.5},
-            },
+            marker=diamond_marker(),
         ),
     ]
     y_span = float(np.ptp(y)) or 1.0

@@ -11,11 +11,11 @@ import plotly.graph_objects as go
 from gdlab.figures.common import (
     BLACK,
     FONT_SIZE,
-    ORANGE,
     PALETTE,
     VERMILLION,
     _figure,
     _scatter,
+    diamond_marker,
     log_ticks,
     star_point,
     thin_indices,
@@ -164,8 +164,7 @@ def momentum_region_figure(theory: LearningRateTheory, lr: float, mu: float) -> 
                    f"{number_text(best_mu, 3)} (rate {number_text(best_rate, 3)})"),
         _scatter([lr], [mu], f"yours: α = {number_text(lr, 3)}, μ = {number_text(mu, 3)}",
                  mode="markers",
-                 marker={"color": ORANGE, "size": 16, "symbol": "diamond",
-                         "line": {"color": BLACK, "width": 1.5}}),
+                 marker=diamond_marker()),
     ]  # fmt: skip
     # The edge is named by the legend, beside a sample of the line itself, never by a colour
     # word in the title (it once said "red line" over a blue one). Ticks at powers of ten only:

@@ -18,7 +18,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gdlab._validation import readonly
-from gdlab.figures.common import BLACK, ORANGE, VERMILLION, _figure, _scatter, thin_indices
+from gdlab.figures.common import (
+    BLACK,
+    VERMILLION,
+    _figure,
+    _scatter,
+    diamond_marker,
+    thin_indices,
+)
 from gdlab.running.descent import Trace
 
 GRID_POINTS = 35  # a side of the grid: 1,225 exact costs, about 30 ms for the 16-unit network
@@ -136,12 +143,7 @@ def trajectory_plane_figure(plane: TrajectoryPlane, k: int) -> go.Figure:
             [path[-1, 1]],
             f"θₖ at step {k}",
             mode="markers",
-            marker={
-                "color": ORANGE,
-                "size": 16,
-                "symbol": "diamond",
-                "line": {"color": BLACK, "width": 1.5},
-            },
+            marker=diamond_marker(),
         ),
     ]
     return _figure(
